@@ -1,0 +1,49 @@
+package io.candlebus;
+
+import io.candlebus.domain.Interval;
+
+/**
+ * Every event-bus address candlebus uses, in one place. The {@code market.*} and {@code alerts.*} ones are the
+ * public contract of SPEC.md (browsers may register on them); everything else is internal.
+ */
+public final class Addresses {
+  private Addresses() {}
+
+  // --- public (SPEC "Event bus") ---
+  public static final String MARKET_TRADE_PREFIX = "market.trade.";
+  public static final String MARKET_CANDLE_PREFIX = "market.candle.";
+  public static final String MARKET_STATUS = "market.status";
+  public static final String ALERTS_PREFIX = "alerts.";
+
+  public static String trade(String symbol) {
+    return MARKET_TRADE_PREFIX + symbol;
+  }
+
+  public static String candle(String symbol, Interval interval) {
+    return MARKET_CANDLE_PREFIX + symbol + "." + interval.code();
+  }
+
+  // --- internal, local to the ingest node: Java objects through local codecs ---
+  /** {@code Trade} objects from the upstream, in stream order, to the candle builder. */
+  public static final String UPSTREAM_TRADES = "upstream.trades";
+  /** Binance's own klines ({@code Candle} with its {@code closed} = Binance's {@code x}) to the candle builder. */
+  public static final String UPSTREAM_KLINES = "upstream.klines";
+  /** {@code UpstreamGap}: a connection of the upstream dropped; continuity of its symbols is unknown. */
+  public static final String UPSTREAM_GAP = "upstream.gap";
+  /** Request/reply: current upstream state as the {@code market.status} JSON. */
+  public static final String UPSTREAM_STATUS = "upstream.status";
+  /** {@code Candle}: a closed candle (ours, or a correction) to be stored. */
+  public static final String CANDLES_CLOSED = "candles.closed";
+  /** {@code CandleSeed}: the last closed candle known from history, so empty windows can be built flat. */
+  public static final String CANDLES_SEED = "candles.seed";
+
+  // --- persistence, request/reply with JSON (usable across a cluster) ---
+  /** {@code {symbol, interval, startTime?, endTime?, limit}} → JSON array of stored candles, oldest first. */
+  public static final String DB_CANDLES_QUERY = "persistence.candles.query";
+  /** {@code {symbol, interval}} → {@code {openTime}} of the newest stored candle, or {@code {}}. */
+  public static final String DB_CANDLES_LATEST = "persistence.candles.latest";
+  /** {@code CandleBatch} (local) → number of rows written; used by the backfill. */
+  public static final String DB_CANDLES_UPSERT = "persistence.candles.upsert";
+  /** Empty → {@code {}} once PostgreSQL answered a query; fails otherwise. */
+  public static final String DB_PING = "persistence.ping";
+}

@@ -1,0 +1,38 @@
+package io.candlebus.config;
+
+import io.candlebus.domain.Interval;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** The validated configuration; see {@link ConfigLoader} and SPEC.md "Configuration". */
+public record CandlebusConfig(
+    int httpPort,
+    String httpHost,
+    List<String> publicOrigins,
+    URI binanceWsUrl,
+    URI binanceRestUrl,
+    List<String> symbols,
+    List<Interval> intervals,
+    int historyLimit,
+    Optional<String> pgUrl,
+    Path dataDir,
+    boolean cluster,
+    List<String> clusterMembers,
+    String clusterHost,
+    int clusterPort,
+    Role role) {
+
+  public CandlebusConfig {
+    publicOrigins = List.copyOf(publicOrigins);
+    symbols = List.copyOf(symbols);
+    intervals = List.copyOf(intervals);
+    clusterMembers = List.copyOf(clusterMembers);
+  }
+
+  public CandlebusConfig withHttpPort(int port) {
+    return new CandlebusConfig(port, httpHost, publicOrigins, binanceWsUrl, binanceRestUrl, symbols, intervals,
+        historyLimit, pgUrl, dataDir, cluster, clusterMembers, clusterHost, clusterPort, role);
+  }
+}

@@ -1,0 +1,45 @@
+package io.candlebus.config;
+
+/** Every configuration key: its name in {@code conf/config.json} and the environment variable overriding it. */
+public enum ConfigKey {
+  HTTP_PORT("http.port", "CANDLEBUS_HTTP_PORT"),
+  HTTP_HOST("http.host", "CANDLEBUS_HTTP_HOST"),
+  PUBLIC_ORIGIN("public.origin", "CANDLEBUS_PUBLIC_ORIGIN"),
+  BINANCE_WS_URL("binance.ws.url", "CANDLEBUS_BINANCE_WS_URL"),
+  BINANCE_REST_URL("binance.rest.url", "CANDLEBUS_BINANCE_REST_URL"),
+  SYMBOLS("symbols", "CANDLEBUS_SYMBOLS"),
+  INTERVALS("intervals", "CANDLEBUS_INTERVALS"),
+  HISTORY_LIMIT("history.limit", "CANDLEBUS_HISTORY_LIMIT"),
+  PG_URL("pg.url", "CANDLEBUS_PG_URL"),
+  DATA_DIR("data.dir", "CANDLEBUS_DATA_DIR"),
+  CLUSTER("cluster", "CANDLEBUS_CLUSTER"),
+  CLUSTER_MEMBERS("cluster.members", "CANDLEBUS_CLUSTER_MEMBERS"),
+  CLUSTER_HOST("cluster.host", "CANDLEBUS_CLUSTER_HOST"),
+  CLUSTER_PORT("cluster.port", "CANDLEBUS_CLUSTER_PORT"),
+  ROLE("role", "CANDLEBUS_ROLE");
+
+  private final String jsonKey;
+  private final String envVar;
+
+  ConfigKey(String jsonKey, String envVar) {
+    this.jsonKey = jsonKey;
+    this.envVar = envVar;
+  }
+
+  public String jsonKey() {
+    return jsonKey;
+  }
+
+  public String envVar() {
+    return envVar;
+  }
+
+  public static ConfigKey fromJsonKey(String key) {
+    for (ConfigKey k : values()) {
+      if (k.jsonKey.equals(key)) {
+        return k;
+      }
+    }
+    return null;
+  }
+}
