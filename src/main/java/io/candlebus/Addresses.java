@@ -26,7 +26,7 @@ public final class Addresses {
   // --- internal, local to the ingest node: Java objects through local codecs ---
   /** {@code Trade} objects from the upstream, in stream order, to the candle builder. */
   public static final String UPSTREAM_TRADES = "upstream.trades";
-  /** Binance's own klines ({@code Candle} with its {@code closed} = Binance's {@code x}) to the candle builder. */
+  /** Binance's own klines ({@code StreamEvent.KlineEvent}: the kline and its event time) to the candle builder. */
   public static final String UPSTREAM_KLINES = "upstream.klines";
   /** {@code UpstreamGap}: a connection of the upstream dropped; continuity of its symbols is unknown. */
   public static final String UPSTREAM_GAP = "upstream.gap";
@@ -34,7 +34,7 @@ public final class Addresses {
   public static final String UPSTREAM_STATUS = "upstream.status";
   /** {@code Candle}: a closed candle (ours, or a correction) to be stored. */
   public static final String CANDLES_CLOSED = "candles.closed";
-  /** {@code CandleSeed}: the last closed candle known from history, so empty windows can be built flat. */
+  /** {@code Candle}: the last closed candle known from history, so later empty windows can be built flat. */
   public static final String CANDLES_SEED = "candles.seed";
 
   // --- persistence, request/reply with JSON (usable across a cluster) ---

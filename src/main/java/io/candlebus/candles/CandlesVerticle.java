@@ -1,0 +1,145 @@
+package io.candlebus.candles;
+
+import io.candlebus.Addresses;
+import io.candlebus.LocalCodec;
+import io.candlebus.MarketJson;
+import io.candlebus.candles.CandleAggregator.KlineCheck;
+import io.candlebus.candles.CandleAggregator.TradeOutcome;
+import io.candlebus.candles.CandleAggregator.Verdict;
+import io.candlebus.config.CandlebusConfig;
+import io.candlebus.domain.Candle;
+import io.candlebus.domain.Interval;
+import io.candlebus.domain.Trade;
+import io.candlebus.upstream.StreamEvent.KlineEvent;
+import io.candlebus.upstream.UpstreamGap;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one {@link CandleAggregator} per symbol: publishes every change of a candle on
+ * {@code market.candle.<SYMBOL>.<interval>}, closed ones once more with {@code closed: true} and to the store,
+ * and checks each closed kline of Binance against ours (a difference is counted, logged and Binance wins).
+ */
+public final class CandlesVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(CandlesVerticle.class);
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  /** Late trades of an ended window are still taken this long (exchange time) after its close. */
+  public static final long GRACE_MS = 2_000;
+  /** How often the exchange clock is applied to symbols that had no trade; the decision uses exchange time. */
+  private static final long CLOCK_CHECK_MS = 250;
+
+  private final CandlebusConfig config;
+  private final MeterRegistry registry;
+  private final Map<String, CandleAggregator> aggregators = new HashMap<>();
+  private EventBus bus;
+  /** The newest stream event time seen on any stream: the exchange's clock as far as we know it. */
+  private long exchangeTime = Long.MIN_VALUE;
+
+  public CandlesVerticle(CandlebusConfig config, MeterRegistry registry) {
+    this.config = config;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    bus = vertx.eventBus();
+    LocalCodec.register(vertx, Trade.class, KlineEvent.class, UpstreamGap.class, Candle.class);
+    config.symbols().forEach(s -> aggregators.put(s, new CandleAggregator(s, config.intervals(), GRACE_MS)));
+    bus.<Trade>localConsumer(Addresses.UPSTREAM_TRADES, this::handleTrade);
+    bus.<KlineEvent>localConsumer(Addresses.UPSTREAM_KLINES, this::handleKline);
+    bus.<UpstreamGap>localConsumer(Addresses.UPSTREAM_GAP, this::handleGap);
+    bus.<Candle>localConsumer(Addresses.CANDLES_SEED, this::handleSeed);
+    vertx.setPeriodic(CLOCK_CHECK_MS, id -> advanceAll());
+    return Future.succeededFuture();
+  }
+
+  private void handleTrade(Message<Trade> msg) {
+    Trade t = msg.body();
+    CandleAggregator agg = aggregators.get(t.symbol());
+    if (agg == null) {
+      registry.counter("candlebus_trades_total", "outcome", "unknown_symbol").increment();
+      return;
+    }
+    exchangeTime = Math.max(exchangeTime, t.eventTime());
+    TradeOutcome outcome = agg.onTrade(t, this::closed);
+    registry.counter("candlebus_trades_total", "outcome", outcome.name().toLowerCase()).increment();
+    if (outcome == TradeOutcome.ACCEPTED) {
+      publishOpen(agg);
+    }
+  }
+
+  private void handleKline(Message<KlineEvent> msg) {
+    Candle k = msg.body().kline();
+    exchangeTime = Math.max(exchangeTime, msg.body().eventTime());
+    CandleAggregator agg = aggregators.get(k.symbol());
+    if (agg == null) {
+      return;
+    }
+    Provenance before = agg.currentProvenance(k.interval());
+    KlineCheck check = agg.onBinanceKline(k, this::closed);
+    if (check.verdict() == Verdict.UPDATE) {
+      if (before == Provenance.PARTIAL && agg.currentProvenance(k.interval()) == Provenance.SEEDED) {
+        publish(agg.current(k.interval()));
+      }
+      return;
+    }
+    registry.counter("candlebus_kline_checks_total", "result", check.verdict().name().toLowerCase()).increment();
+    if (check.verdict() == Verdict.MISMATCH) {
+      log.warn("kline mismatch {}, Binance's kept: ours {} | Binance {}", k.symbol(), check.ours().describe(),
+          check.binance().describe());
+    }
+  }
+
+  private void handleGap(Message<UpstreamGap> msg) {
+    for (String symbol : msg.body().symbols()) {
+      CandleAggregator agg = aggregators.get(symbol);
+      if (agg != null) {
+        agg.markDiscontinuous();
+      }
+    }
+  }
+
+  private void handleSeed(Message<Candle> msg) {
+    CandleAggregator agg = aggregators.get(msg.body().symbol());
+    if (agg != null) {
+      agg.seedLastClosed(msg.body());
+    }
+  }
+
+  private void advanceAll() {
+    if (exchangeTime != Long.MIN_VALUE) {
+      for (CandleAggregator agg : aggregators.values()) {
+        agg.advanceTo(exchangeTime, this::closed);
+      }
+    }
+  }
+
+  private void closed(Candle c, Provenance provenance) {
+    registry.counter("candlebus_candles_closed_total", "provenance", provenance.name().toLowerCase()).increment();
+    publish(c);
+    bus.send(Addresses.CANDLES_CLOSED, c, LOCAL);
+  }
+
+  private void publishOpen(CandleAggregator agg) {
+    List<Interval> intervals = config.intervals();
+    for (Interval i : intervals) {
+      Candle c = agg.current(i);
+      if (c != null) {
+        publish(c);
+      }
+    }
+  }
+
+  private void publish(Candle c) {
+    bus.publish(Addresses.candle(c.symbol(), c.interval()), MarketJson.candle(c));
+  }
+}

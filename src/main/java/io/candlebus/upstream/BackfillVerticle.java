@@ -1,0 +1,183 @@
+package io.candlebus.upstream;
+
+import io.candlebus.Addresses;
+import io.candlebus.config.CandlebusConfig;
+import io.candlebus.domain.Candle;
+import io.candlebus.domain.Interval;
+import io.candlebus.persistence.CandleBatch;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads history over REST at start: for each symbol and interval the last {@code history.limit} closed klines
+ * (paging back with {@code endTime}), or, when candles are stored already, everything between the newest stored
+ * one and now. Runs in the background, one request at a time, within the REST weight budget; "now" is
+ * Binance's server time.
+ */
+public final class BackfillVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(BackfillVerticle.class);
+  static final int PAGE = 1000;
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true).setSendTimeout(120_000);
+  private static final DeliveryOptions QUERY = new DeliveryOptions().setSendTimeout(30_000);
+
+  private final CandlebusConfig config;
+  private final BinanceRest rest;
+  private final MeterRegistry registry;
+  private final Promise<Void> done = Promise.promise();
+  private long serverOffset;
+
+  public BackfillVerticle(CandlebusConfig config, BinanceRest rest, MeterRegistry registry) {
+    this.config = config;
+    this.rest = rest;
+    this.registry = registry;
+  }
+
+  /** Completes when every symbol and interval was backfilled (or failed and was logged). */
+  public Future<Void> completion() {
+    return done.future();
+  }
+
+  @Override
+  public Future<?> start() {
+    rest.exchangeInfo()
+        .compose(this::backfillAll)
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            log.error("backfill stopped: {}", ar.cause().getMessage());
+          }
+          done.tryComplete();
+        });
+    return Future.succeededFuture();
+  }
+
+  private long serverNow() {
+    return System.currentTimeMillis() + serverOffset;
+  }
+
+  private Future<Void> backfillAll(JsonObject exchangeInfo) {
+    serverOffset = exchangeInfo.getLong("serverTime", System.currentTimeMillis()) - System.currentTimeMillis();
+    Set<String> listed = new HashSet<>();
+    exchangeInfo.getJsonArray("symbols", new io.vertx.core.json.JsonArray())
+        .forEach(s -> listed.add(((JsonObject) s).getString("symbol")));
+    Future<Void> chain = Future.succeededFuture();
+    for (String symbol : config.symbols()) {
+      if (!listed.contains(symbol)) {
+        log.error("symbol {} is not listed in Binance's exchangeInfo: no history for it", symbol);
+        continue;
+      }
+      for (Interval interval : config.intervals()) {
+        chain = chain.compose(v -> backfillOne(symbol, interval).recover(e -> {
+          log.error("backfill {} {} failed: {}", symbol, interval, e.getMessage());
+          return Future.succeededFuture();
+        }));
+      }
+    }
+    return chain.onSuccess(v -> log.info("backfill done"));
+  }
+
+  private Future<Void> backfillOne(String symbol, Interval interval) {
+    JsonObject key = new JsonObject().put("symbol", symbol).put("interval", interval.code());
+    return vertx.eventBus().<JsonObject>request(Addresses.DB_CANDLES_LATEST, key, QUERY).compose(m -> {
+      Long latest = m.body().getLong("openTime");
+      Progress p = new Progress(symbol, interval);
+      if (latest != null) {
+        return forward(p, interval.nextOpenTime(latest));
+      }
+      return config.historyLimit() == 0 ? Future.succeededFuture(p) : backward(p, serverNow(), config.historyLimit());
+    }).map(p -> {
+      if (p.newest != null) {
+        vertx.eventBus().send(Addresses.CANDLES_SEED, p.newest, new DeliveryOptions().setLocalOnly(true));
+      }
+      if (p.pages > 1) {
+        log.info("backfill {} {}: {} candles stored in {} requests", symbol, interval, p.stored, p.pages);
+      }
+      return null;
+    });
+  }
+
+  /** The newest {@code remaining} closed klines ending at {@code end}, page by page towards the past. */
+  private Future<Progress> backward(Progress p, long end, int remaining) {
+    int ask = Math.min(PAGE, remaining + 1); // +1: the newest row may be the open candle
+    return rest.klines(p.symbol, p.interval, null, end, ask, serverNow()).compose(rows -> {
+      List<Candle> closed = closedOnly(rows);
+      List<Candle> take = closed.subList(Math.max(0, closed.size() - remaining), closed.size());
+      return store(p, take).compose(v -> {
+        int left = remaining - take.size();
+        if (left <= 0 || rows.size() < ask) {
+          return Future.succeededFuture(p);
+        }
+        return backward(p, rows.get(0).openTime() - 1, left);
+      });
+    });
+  }
+
+  /** Every closed kline from {@code start} to now, page by page. */
+  private Future<Progress> forward(Progress p, long start) {
+    if (start >= serverNow()) {
+      return Future.succeededFuture(p);
+    }
+    return rest.klines(p.symbol, p.interval, start, null, PAGE, serverNow()).compose(rows -> {
+      List<Candle> closed = closedOnly(rows);
+      return store(p, closed).compose(v -> {
+        if (rows.size() < PAGE || closed.size() < rows.size()) {
+          return Future.succeededFuture(p);
+        }
+        return forward(p, p.interval.nextOpenTime(rows.get(rows.size() - 1).openTime()));
+      });
+    });
+  }
+
+  private List<Candle> closedOnly(List<Candle> rows) {
+    List<Candle> out = new ArrayList<>(rows.size());
+    for (Candle c : rows) {
+      if (c.closed()) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  private Future<Void> store(Progress p, List<Candle> candles) {
+    p.pages++;
+    if (candles.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    for (Candle c : candles) {
+      if (p.newest == null || c.openTime() > p.newest.openTime()) {
+        p.newest = c;
+      }
+    }
+    return vertx.eventBus().<Integer>request(Addresses.DB_CANDLES_UPSERT, new CandleBatch(candles), LOCAL)
+        .map(m -> {
+          p.stored += candles.size();
+          registry.counter("candlebus_backfill_candles_total").increment(candles.size());
+          if (p.pages % 10 == 0) {
+            log.info("backfill {} {}: {} candles so far", p.symbol, p.interval, p.stored);
+          }
+          return null;
+        });
+  }
+
+  private static final class Progress {
+    final String symbol;
+    final Interval interval;
+    int pages;
+    long stored;
+    Candle newest;
+
+    Progress(String symbol, Interval interval) {
+      this.symbol = symbol;
+      this.interval = interval;
+    }
+  }
+}

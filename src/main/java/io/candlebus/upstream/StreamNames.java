@@ -1,0 +1,62 @@
+package io.candlebus.upstream;
+
+import io.candlebus.domain.Interval;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Binance stream names for our symbols, and how they are spread over connections. */
+public final class StreamNames {
+  /** Binance's limit per connection. */
+  public static final int MAX_STREAMS_PER_CONNECTION = 1024;
+  /** Streams go in the URL; keep its request line well under common server limits (4 KB in Vert.x). */
+  static final int MAX_URL_STREAM_CHARS = 3_000;
+
+  private StreamNames() {}
+
+  public static String aggTrade(String symbol) {
+    return symbol.toLowerCase(Locale.ROOT) + "@aggTrade";
+  }
+
+  public static String kline(String symbol, Interval interval) {
+    return symbol.toLowerCase(Locale.ROOT) + "@kline_" + interval.code();
+  }
+
+  /** All streams of one symbol: its aggTrades and a kline stream per interval (to check our candles). */
+  public static List<String> forSymbol(String symbol, List<Interval> intervals) {
+    List<String> out = new ArrayList<>();
+    out.add(aggTrade(symbol));
+    intervals.forEach(i -> out.add(kline(symbol, i)));
+    return out;
+  }
+
+  /**
+   * Groups symbols into connections: a symbol's streams stay on one connection (so a dropped connection means a
+   * known set of symbols lost continuity), at most 1024 streams and about {@value #MAX_URL_STREAM_CHARS}
+   * characters of stream names per connection.
+   */
+  public static List<List<String>> groupSymbols(List<String> symbols, List<Interval> intervals) {
+    List<List<String>> groups = new ArrayList<>();
+    List<String> current = new ArrayList<>();
+    int streams = 0;
+    int chars = 0;
+    for (String symbol : symbols) {
+      List<String> names = forSymbol(symbol, intervals);
+      int len = names.stream().mapToInt(n -> n.length() + 1).sum();
+      if (!current.isEmpty() && (streams + names.size() > MAX_STREAMS_PER_CONNECTION
+          || chars + len > MAX_URL_STREAM_CHARS)) {
+        groups.add(current);
+        current = new ArrayList<>();
+        streams = 0;
+        chars = 0;
+      }
+      current.add(symbol);
+      streams += names.size();
+      chars += len;
+    }
+    if (!current.isEmpty()) {
+      groups.add(current);
+    }
+    return groups;
+  }
+}

@@ -1,0 +1,131 @@
+package io.candlebus.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.candlebus.domain.Interval;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+  @Test
+  void confConfigJsonHoldsTheSpecDefaults() throws Exception {
+    JsonObject file = new JsonObject(Files.readString(Path.of("conf/config.json")));
+    assertThat(file).isEqualTo(ConfigLoader.builtInDefaults());
+    CandlebusConfig c = ConfigLoader.load(Path.of("conf/config.json"), true, Map.of());
+    assertThat(c.httpPort()).isEqualTo(8080);
+    assertThat(c.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(c.publicOrigins()).containsExactly("http://localhost:8080");
+    assertThat(c.binanceWsUrl().toString()).isEqualTo("wss://stream.binance.com:9443");
+    assertThat(c.binanceRestUrl().toString()).isEqualTo("https://api.binance.com");
+    assertThat(c.symbols()).containsExactly("BTCUSDT", "ETHUSDT");
+    assertThat(c.intervals()).containsExactly(Interval.M1, Interval.M5, Interval.M15, Interval.H1, Interval.H4,
+        Interval.D1);
+    assertThat(c.historyLimit()).isEqualTo(1000);
+    assertThat(c.pgUrl()).isEmpty();
+    assertThat(c.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(c.cluster()).isFalse();
+    assertThat(c.clusterMembers()).containsExactly("127.0.0.1:5701");
+    assertThat(c.clusterPort()).isEqualTo(5701);
+    assertThat(c.role()).isEqualTo(Role.ALL);
+  }
+
+  @Test
+  void environmentOverridesEveryKey() {
+    Map<String, String> env = Map.ofEntries(
+        Map.entry("CANDLEBUS_HTTP_PORT", "9090"),
+        Map.entry("CANDLEBUS_HTTP_HOST", "127.0.0.1"),
+        Map.entry("CANDLEBUS_PUBLIC_ORIGIN", "https://a.example, http://b.example:81"),
+        Map.entry("CANDLEBUS_BINANCE_WS_URL", "ws://127.0.0.1:9443"),
+        Map.entry("CANDLEBUS_BINANCE_REST_URL", "http://127.0.0.1:9443"),
+        Map.entry("CANDLEBUS_SYMBOLS", "btcusdt, BNBBTC"),
+        Map.entry("CANDLEBUS_INTERVALS", "1M,1s,1w,3d"),
+        Map.entry("CANDLEBUS_HISTORY_LIMIT", "4320"),
+        Map.entry("CANDLEBUS_PG_URL", "postgresql://u:p@db.example:5433/candles"),
+        Map.entry("CANDLEBUS_DATA_DIR", "/tmp/cb"),
+        Map.entry("CANDLEBUS_CLUSTER", "true"),
+        Map.entry("CANDLEBUS_CLUSTER_MEMBERS", "10.0.0.1:5701,10.0.0.2:5701"),
+        Map.entry("CANDLEBUS_CLUSTER_HOST", "10.0.0.1"),
+        Map.entry("CANDLEBUS_CLUSTER_PORT", "5801"),
+        Map.entry("CANDLEBUS_ROLE", "edge"));
+    CandlebusConfig c = ConfigLoader.fromJson(ConfigLoader.builtInDefaults(), "defaults", env);
+    assertThat(c.httpPort()).isEqualTo(9090);
+    assertThat(c.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(c.publicOrigins()).containsExactly("https://a.example", "http://b.example:81");
+    assertThat(c.binanceWsUrl().getPort()).isEqualTo(9443);
+    assertThat(c.symbols()).containsExactly("BTCUSDT", "BNBBTC");
+    assertThat(c.intervals()).containsExactly(Interval.S1, Interval.D3, Interval.W1, Interval.MO1);
+    assertThat(c.historyLimit()).isEqualTo(4320);
+    assertThat(c.pgUrl()).contains("postgresql://u:p@db.example:5433/candles");
+    assertThat(c.dataDir()).isEqualTo(Path.of("/tmp/cb"));
+    assertThat(c.cluster()).isTrue();
+    assertThat(c.clusterMembers()).hasSize(2);
+    assertThat(c.clusterHost()).isEqualTo("10.0.0.1");
+    assertThat(c.clusterPort()).isEqualTo(5801);
+    assertThat(c.role()).isEqualTo(Role.EDGE);
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(delimiter = '|', value = {
+      "CANDLEBUS_HTTP_PORT       | abc",
+      "CANDLEBUS_HTTP_PORT       | 70000",
+      "CANDLEBUS_HTTP_HOST       | ' '",
+      "CANDLEBUS_PUBLIC_ORIGIN   | http://ok.example/path",
+      "CANDLEBUS_BINANCE_WS_URL  | https://stream.binance.com",
+      "CANDLEBUS_BINANCE_REST_URL| ftp://x",
+      "CANDLEBUS_SYMBOLS         | BTC-USDT",
+      "CANDLEBUS_SYMBOLS         | ''",
+      "CANDLEBUS_INTERVALS       | 1m,2m",
+      "CANDLEBUS_INTERVALS       | 1H",
+      "CANDLEBUS_HISTORY_LIMIT   | -1",
+      "CANDLEBUS_HISTORY_LIMIT   | lots",
+      "CANDLEBUS_PG_URL          | mysql://u:p@h/db",
+      "CANDLEBUS_CLUSTER         | yes",
+      "CANDLEBUS_CLUSTER_MEMBERS | host-without-port",
+      "CANDLEBUS_CLUSTER_PORT    | 0",
+      "CANDLEBUS_ROLE            | master",
+  })
+  void aBadValueStopsWithOneLineNamingTheKeyAndValue(String key, String value) {
+    assertThatThrownBy(() -> ConfigLoader.fromJson(ConfigLoader.builtInDefaults(), "defaults", Map.of(key, value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(key)
+        .hasMessageContaining("\"" + value + "\"")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void passwordsInABadPgUrlAreNotEchoed() {
+    assertThatThrownBy(() -> ConfigLoader.fromJson(ConfigLoader.builtInDefaults(), "defaults",
+        Map.of("CANDLEBUS_PG_URL", "postgresql://user:secret@/")))
+        .hasMessageContaining("CANDLEBUS_PG_URL").hasMessageNotContaining("secret");
+  }
+
+  @Test
+  void fileValuesAndUnknownKeysAreNamedWithTheFile(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("c.json");
+    Files.writeString(f, "{\"http.port\": \"eighty\"}");
+    assertThatThrownBy(() -> ConfigLoader.load(f, true, Map.of()))
+        .hasMessageContaining("http.port in " + f).hasMessageContaining("\"eighty\"");
+    Files.writeString(f, "{\"symbol\": \"BTCUSDT\"}");
+    assertThatThrownBy(() -> ConfigLoader.load(f, true, Map.of())).hasMessageContaining("unknown key \"symbol\"");
+    Files.writeString(f, "{not json");
+    assertThatThrownBy(() -> ConfigLoader.load(f, true, Map.of())).hasMessageContaining("not a JSON object");
+    assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.json"), true, Map.of()))
+        .hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void jsonArraysAreAcceptedForLists(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("c.json");
+    Files.writeString(f, "{\"symbols\": [\"ethbtc\", \"BNBUSDT\"], \"intervals\": [\"1h\"]}");
+    CandlebusConfig c = ConfigLoader.load(f, true, Map.of());
+    assertThat(c.symbols()).containsExactly("ETHBTC", "BNBUSDT");
+    assertThat(c.intervals()).containsExactly(Interval.H1);
+  }
+}
