@@ -53,6 +53,12 @@ public final class CandleCheck {
     }
   }
 
+  /** For logs: symbol and values, cut short (a valid decimal may have thousands of digits). */
+  static String brief(Candle c) {
+    String s = c.symbol() + " " + c.describe();
+    return s.length() <= 300 ? s : s.substring(0, 300) + "...";
+  }
+
   static String describe(Candle c) {
     return c == null ? "" : " (" + c.symbol() + " " + c.interval() + "@" + c.openTime() + ")";
   }
