@@ -16,7 +16,11 @@ final class PersistenceMetrics {
   /** candlebus_candles_dropped_total: candles lost because the write queue was full or stop gave up. */
   final Counter dropped;
 
+  private final MeterRegistry registry;
+  private final Gauge pending;
+
   PersistenceMetrics(MeterRegistry registry, Supplier<Number> pending) {
+    this.registry = registry;
     stored = Counter.builder("candlebus.candles.stored").description("candles stored in PostgreSQL")
         .register(registry);
     failures = Counter.builder("candlebus.store.failures").description("failed candle upserts, retries included")
@@ -25,7 +29,12 @@ final class PersistenceMetrics {
         .register(registry);
     dropped = Counter.builder("candlebus.candles.dropped")
         .description("candles not stored: write queue full or shutdown timed out").register(registry);
-    Gauge.builder("candlebus.candles.pending", pending).description("closed candles waiting to be stored")
-        .strongReference(true).register(registry);
+    this.pending = Gauge.builder("candlebus.candles.pending", pending)
+        .description("closed candles waiting to be stored").strongReference(true).register(registry);
+  }
+
+  /** The gauge reads this verticle's queue: remove it, so a later deployment can register its own. */
+  void close() {
+    registry.remove(pending);
   }
 }

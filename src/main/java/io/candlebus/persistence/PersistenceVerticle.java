@@ -75,7 +75,10 @@ public final class PersistenceVerticle extends VerticleBase {
           LOG.info("persistence ready: schema version {}", version);
           return version;
         })
-        .recover(err -> release().transform(v -> Future.failedFuture(err)));
+        .recover(err -> {
+          metrics.close();
+          return release().transform(v -> Future.failedFuture(err));
+        });
   }
 
   @Override
@@ -84,7 +87,8 @@ public final class PersistenceVerticle extends VerticleBase {
     consumers.forEach(c -> unregistered.add(c.unregister()));
     return Future.join(unregistered)
         .transform(v -> writer == null ? Future.succeededFuture() : writer.drain(DRAIN_TIMEOUT_MS))
-        .transform(v -> release());
+        .transform(v -> release())
+        .onComplete(v -> metrics.close());
   }
 
   /** The pool and the embedded server, each released even if the other fails. */

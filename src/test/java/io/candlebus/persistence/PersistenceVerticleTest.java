@@ -26,6 +26,8 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.sqlclient.Pool;
 import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -247,6 +249,25 @@ class PersistenceVerticleTest {
     await(vertx.undeploy(id));
 
     assertThat(dataDir.resolve("pg/postmaster.pid")).as("server stopped").doesNotExist();
+  }
+
+  @Test
+  void startFailsWhenPostgresIsUnreachableAndCanBeRetried(Vertx vertx) throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    MeterRegistry meters = new SimpleMeterRegistry();
+    JsonObject json = ConfigLoader.builtInDefaults()
+        .put("pg.url", "postgresql://postgres:secret@127.0.0.1:" + closedPort + "/nowhere");
+    CandlebusConfig config = ConfigLoader.fromJson(json, "test", Map.of());
+
+    Throwable err = failure(vertx.deployVerticle(new PersistenceVerticle(config, meters)));
+
+    assertThat(err).hasMessageContaining("Connection refused").hasMessageNotContaining("secret");
+    assertThat(meters.find("candlebus.candles.pending").gauge()).as("nothing left registered").isNull();
+    deploy(vertx, url, meters, CandleWriter.Settings.DEFAULTS);
+    assertThat(meters.get("candlebus.candles.pending").gauge().value()).isZero();
   }
 
   private String deploy(Vertx vertx, String pgUrl, MeterRegistry meters, CandleWriter.Settings settings) {
