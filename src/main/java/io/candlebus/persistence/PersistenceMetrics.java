@@ -1,0 +1,40 @@
+package io.candlebus.persistence;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.Supplier;
+
+/** The persistence meters; Prometheus names are those of the Micrometer names with dots as underscores. */
+final class PersistenceMetrics {
+  /** candlebus_candles_stored_total: candles written by successful upserts (both bus addresses). */
+  final Counter stored;
+  /** candlebus_store_failures_total: failed upsert attempts (each retry counts). */
+  final Counter failures;
+  /** candlebus_candles_rejected_total: candles refused as invalid, never stored. */
+  final Counter rejected;
+  /** candlebus_candles_dropped_total: candles lost because the write queue was full or stop gave up. */
+  final Counter dropped;
+
+  private final MeterRegistry registry;
+  private final Gauge pending;
+
+  PersistenceMetrics(MeterRegistry registry, Supplier<Number> pending) {
+    this.registry = registry;
+    stored = Counter.builder("candlebus.candles.stored").description("candles stored in PostgreSQL")
+        .register(registry);
+    failures = Counter.builder("candlebus.store.failures").description("failed candle upserts, retries included")
+        .register(registry);
+    rejected = Counter.builder("candlebus.candles.rejected").description("invalid candles refused")
+        .register(registry);
+    dropped = Counter.builder("candlebus.candles.dropped")
+        .description("candles not stored: write queue full or shutdown timed out").register(registry);
+    this.pending = Gauge.builder("candlebus.candles.pending", pending)
+        .description("closed candles waiting to be stored").strongReference(true).register(registry);
+  }
+
+  /** The gauge reads this verticle's queue: remove it, so a later deployment can register its own. */
+  void close() {
+    registry.remove(pending);
+  }
+}

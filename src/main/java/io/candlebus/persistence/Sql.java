@@ -1,0 +1,130 @@
+package io.candlebus.persistence;
+
+import java.util.List;
+
+/** Every SQL statement candlebus runs, in one place (SPEC.md "PostgreSQL"). */
+public final class Sql {
+  private Sql() {}
+
+  // --- migrations (see Schema) ---
+
+  /** Any constant will do, as long as every candlebus node uses the same one. */
+  public static final long MIGRATION_LOCK_KEY = 0x63616e646c65L; // "candle"
+
+  public static final String LOCK_MIGRATIONS = "SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK_KEY + ")";
+
+  /** IF NOT EXISTS on existing objects raises notices, which the client logs as warnings. */
+  public static final String QUIET_NOTICES = "SET LOCAL client_min_messages TO warning";
+
+  public static final String CREATE_SCHEMA = "CREATE SCHEMA IF NOT EXISTS exchange";
+
+  public static final String CREATE_SCHEMA_VERSION = """
+      CREATE TABLE IF NOT EXISTS exchange.schema_version (
+        version int PRIMARY KEY,
+        description varchar NOT NULL,
+        applied_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'))""";
+
+  public static final String CURRENT_VERSION = "SELECT coalesce(max(version), 0) FROM exchange.schema_version";
+
+  public static final String RECORD_VERSION =
+      "INSERT INTO exchange.schema_version (version, description) VALUES ($1, $2)";
+
+  /**
+   * Migration 1: tokens and candles. {@code IF NOT EXISTS} plus the widening {@code ALTER}s also adopt a table
+   * left by the seed schema, whose {@code numeric(10,6)} columns cannot hold a BTC price.
+   */
+  public static final List<String> V1_CANDLES = List.of(
+      """
+      CREATE TABLE IF NOT EXISTS exchange.token (
+        id serial PRIMARY KEY,
+        name varchar UNIQUE NOT NULL)""",
+      """
+      CREATE TABLE IF NOT EXISTS exchange.price_history (
+        token_id int NOT NULL REFERENCES exchange.token(id),
+        "interval" varchar NOT NULL,
+        date_open timestamp NOT NULL,
+        date_close timestamp NOT NULL,
+        price_open numeric NOT NULL,
+        price_close numeric NOT NULL,
+        price_high numeric NOT NULL,
+        price_low numeric NOT NULL,
+        volume numeric NOT NULL,
+        quote_volume numeric NOT NULL,
+        taker_buy_volume numeric NOT NULL,
+        taker_buy_quote_volume numeric NOT NULL,
+        num_trades bigint NOT NULL,
+        PRIMARY KEY (token_id, "interval", date_open))""",
+      """
+      ALTER TABLE exchange.price_history
+        ALTER COLUMN price_open TYPE numeric,
+        ALTER COLUMN price_close TYPE numeric,
+        ALTER COLUMN price_high TYPE numeric,
+        ALTER COLUMN price_low TYPE numeric,
+        ALTER COLUMN volume TYPE numeric""");
+
+  // --- tokens ---
+
+  public static final String INSERT_TOKENS =
+      "INSERT INTO exchange.token (name) SELECT * FROM UNNEST($1::varchar[]) ON CONFLICT (name) DO NOTHING";
+
+  public static final String SELECT_TOKENS = "SELECT id, name FROM exchange.token WHERE name = ANY($1::varchar[])";
+
+  // --- candles ---
+
+  /**
+   * One statement per chunk: one array per column. The {@code WHERE} skips rows that would not change, so a
+   * re-upsert of identical candles writes nothing and its row count is 0.
+   */
+  public static final String UPSERT_CANDLES = """
+      INSERT INTO exchange.price_history AS p (token_id, "interval", date_open, date_close,
+        price_open, price_close, price_high, price_low, volume, quote_volume,
+        taker_buy_volume, taker_buy_quote_volume, num_trades)
+      SELECT * FROM UNNEST($1::int[], $2::varchar[], $3::timestamp[], $4::timestamp[],
+        $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[], $9::numeric[], $10::numeric[],
+        $11::numeric[], $12::numeric[], $13::bigint[])
+      ON CONFLICT (token_id, "interval", date_open) DO UPDATE SET
+        date_close = EXCLUDED.date_close,
+        price_open = EXCLUDED.price_open,
+        price_close = EXCLUDED.price_close,
+        price_high = EXCLUDED.price_high,
+        price_low = EXCLUDED.price_low,
+        volume = EXCLUDED.volume,
+        quote_volume = EXCLUDED.quote_volume,
+        taker_buy_volume = EXCLUDED.taker_buy_volume,
+        taker_buy_quote_volume = EXCLUDED.taker_buy_quote_volume,
+        num_trades = EXCLUDED.num_trades
+      WHERE (p.date_close, p.price_open, p.price_close, p.price_high, p.price_low, p.volume, p.quote_volume,
+             p.taker_buy_volume, p.taker_buy_quote_volume, p.num_trades)
+        IS DISTINCT FROM
+            (EXCLUDED.date_close, EXCLUDED.price_open, EXCLUDED.price_close, EXCLUDED.price_high,
+             EXCLUDED.price_low, EXCLUDED.volume, EXCLUDED.quote_volume, EXCLUDED.taker_buy_volume,
+             EXCLUDED.taker_buy_quote_volume, EXCLUDED.num_trades)""";
+
+  private static final String SELECT_CANDLES = """
+      SELECT p.date_open, p.date_close, p.price_open, p.price_high, p.price_low, p.price_close, p.volume,
+             p.quote_volume, p.taker_buy_volume, p.taker_buy_quote_volume, p.num_trades
+      FROM exchange.price_history p JOIN exchange.token t ON t.id = p.token_id
+      WHERE t.name = $1 AND p."interval" = $2""";
+
+  /** The newest {@code $3}, returned oldest first. */
+  public static final String CANDLES_LATEST =
+      "SELECT * FROM (" + SELECT_CANDLES + " ORDER BY p.date_open DESC LIMIT $3) s ORDER BY date_open";
+
+  /** The newest {@code $4} opening at or before {@code $3}, oldest first. */
+  public static final String CANDLES_UNTIL = "SELECT * FROM (" + SELECT_CANDLES
+      + " AND p.date_open <= $3 ORDER BY p.date_open DESC LIMIT $4) s ORDER BY date_open";
+
+  /** The oldest {@code $4} opening at or after {@code $3}. */
+  public static final String CANDLES_FROM = SELECT_CANDLES + " AND p.date_open >= $3 ORDER BY p.date_open LIMIT $4";
+
+  /** The oldest {@code $5} opening in {@code [$3, $4]}. */
+  public static final String CANDLES_BETWEEN =
+      SELECT_CANDLES + " AND p.date_open >= $3 AND p.date_open <= $4 ORDER BY p.date_open LIMIT $5";
+
+  public static final String LATEST_OPEN_TIME = """
+      SELECT max(p.date_open) AS date_open
+      FROM exchange.price_history p JOIN exchange.token t ON t.id = p.token_id
+      WHERE t.name = $1 AND p."interval" = $2""";
+
+  public static final String PING = "SELECT 1";
+}
