@@ -181,6 +181,7 @@ final class ControlProtocol {
         if (field != null && depth == 1 && t == JsonToken.FIELD_NAME) {
           wanted = field.equals(p.currentName());
         } else if (wanted && (depth == 1 && t.isScalarValue() || depth == 1 && t.isStructEnd())) {
+          p.finishToken();  // strings are read lazily; the position must be after the closing quote
           return at(p.currentLocation());
         }
         if (field == null && depth == 0 && t.isStructEnd()) {
