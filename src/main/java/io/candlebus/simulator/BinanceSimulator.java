@@ -81,7 +81,9 @@ public final class BinanceSimulator extends VerticleBase {
         new WeightLimiter(options.requestWeightLimit()));
     HttpServer server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(options.host()).setPort(options.port()).setMaxWebSocketFrameSize(1 << 20)
-        .setMaxWebSocketMessageSize(1 << 22));
+        .setMaxWebSocketMessageSize(1 << 22)
+        // a client that ignores our close frame (pong timeout, rate limit) is cut after 2 s, not Vert.x's 10 s
+        .setWebSocketClosingTimeout(2));
     server.requestHandler(rest.router())
         .webSocketHandshakeHandler(this::handleHandshake)
         .webSocketHandler(this::handleWebSocket);
