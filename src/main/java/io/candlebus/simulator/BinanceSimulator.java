@@ -34,7 +34,7 @@ public final class BinanceSimulator extends VerticleBase {
   private final AtomicLong pongs = new AtomicLong();
   private volatile SimClock clock;
   private volatile Map<String, TradeHistory> histories = Map.of();
-  private ConnectionRegistry registry;
+  private volatile ConnectionRegistry registry;
   private StreamEngine engine;
   private ReplayPlayer replay;
   private volatile int port = -1;

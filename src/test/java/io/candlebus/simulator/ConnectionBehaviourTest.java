@@ -88,10 +88,9 @@ class ConnectionBehaviourTest {
   void pingsArriveOnTimeAndPongsAreCounted() throws Exception {
     SimClient.Ws ws = client.connect("/ws/btcusdt@aggTrade");
     SimClient.awaitTrue("6 pings", () -> ws.pingNanos.size() >= 6);
-    for (int i = 1; i < 6; i++) {
-      long gapMs = (ws.pingNanos.get(i) - ws.pingNanos.get(i - 1)) / 1_000_000L;
-      assertThat(gapMs).as("gap before ping %d", i).isBetween(100L, 1000L);
-    }
+    // five intervals of 200 ms; generous bounds so a loaded box cannot fail it, tight enough to catch 20 s or 0
+    long spanMs = (ws.pingNanos.get(5) - ws.pingNanos.get(0)) / 1_000_000L;
+    assertThat(spanMs).isBetween(700L, 5_000L);
     SimClient.awaitTrue("5 pongs counted", () -> sim.pongsReceived() >= 5);
     // answering pings is not "too many messages", and answered pings never time out
     assertThat(ws.closed).isFalse();
