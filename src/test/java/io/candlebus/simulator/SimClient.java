@@ -99,7 +99,9 @@ final class SimClient {
   }
 
   Ws connect(String uri) {
-    return new Ws(await(ws.connect(port, "127.0.0.1", uri)));
+    // handlers are set on the event loop as the connect completes: set later from this thread, the first frames
+    // could arrive with no handler and be lost
+    return await(ws.connect(port, "127.0.0.1", uri).map(Ws::new));
   }
 
   static BinanceSimulator deploy(Vertx vertx, SimulatorOptions options) {
