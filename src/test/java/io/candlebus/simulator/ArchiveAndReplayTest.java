@@ -100,6 +100,35 @@ class ArchiveAndReplayTest {
     raw.close();
   }
 
+  @Test
+  void replayIsPacedByTheRecordedReceiveTimes(Vertx vertx) throws Exception {
+    Path capture = REAL.resolve("cryptofeed_binance_2021-10-12/BINANCE.ws.1.0");
+    List<ReplayPlayer.Frame> frames = ReplayPlayer.load(List.of(capture), 1).frames();
+    ReplayPlayer.Frame first = frames.get(0);
+    ReplayPlayer.Frame last = frames.get(frames.size() - 1);
+    double speed = 20;
+    long recordedMs = (last.recvMicros() - first.recvMicros()) / 1000;
+    assertThat(recordedMs).isGreaterThan(20_000);
+    BinanceSimulator sim = SimClient.deploy(vertx, SimulatorOptions.defaults().withSymbols("BTCUSDT")
+        .withHistoryMinutes(1).withReplayFiles(List.of(capture)).withReplaySpeed(speed));
+    SimClient.Ws ws = new SimClient(vertx, sim.port()).connect("/stream?streams=" + first.stream() + "/"
+        + last.stream());
+    long expected = frames.stream().filter(f -> f.stream().equals(first.stream()) || f.stream().equals(last.stream()))
+        .count();
+    JsonObject firstSeen = new JsonObject(ws.next());
+    long t0 = System.nanoTime();
+    for (int i = 1; i < expected - 1; i++) {
+      ws.next();
+    }
+    JsonObject lastSeen = new JsonObject(ws.next());
+    long elapsedMs = (System.nanoTime() - t0) / 1_000_000L;
+    assertThat(firstSeen.getString("stream")).isEqualTo(first.stream());
+    assertThat(lastSeen.getString("stream")).isEqualTo(last.stream());
+    // never early: the recorded 30 s take at least 30 s / 20 of real time
+    assertThat(elapsedMs).isGreaterThanOrEqualTo((long) (recordedMs / speed) - 50);
+    ws.close();
+  }
+
   private static List<String[]> readCsv(Path zip) throws Exception {
     List<String[]> rows = new ArrayList<>();
     try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
