@@ -1,0 +1,206 @@
+package io.candlebus.simulator;
+
+import io.candlebus.domain.Interval;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binance's public REST market-data endpoints, answered from the same trade histories as the streams. Every
+ * answer carries {@code X-MBX-USED-WEIGHT-1M}; over the weight limit the answer is 429 with Retry-After and code
+ * -1003. Weights as in the notes §2.3: ping/time 1, klines 2, aggTrades 4, ticker/price 2 (one symbol) or 4,
+ * exchangeInfo 20, anything else 1.
+ */
+final class RestApi {
+  private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
+  static final String WEIGHT_HEADER = "X-MBX-USED-WEIGHT-1M";
+  private static final String JSON = "application/json;charset=UTF-8";
+
+  private final Vertx vertx;
+  private final SimClock clock;
+  private final Map<String, TradeHistory> histories;
+  private final KlineArchive archive;
+  private final ExchangeInfo exchangeInfo;
+  private final WeightLimiter limiter;
+
+  RestApi(Vertx vertx, SimClock clock, Map<String, TradeHistory> histories, KlineArchive archive,
+      ExchangeInfo exchangeInfo, WeightLimiter limiter) {
+    this.vertx = vertx;
+    this.clock = clock;
+    this.histories = histories;
+    this.archive = archive;
+    this.exchangeInfo = exchangeInfo;
+    this.limiter = limiter;
+  }
+
+  Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(this::handleWeight);
+    router.get("/api/v3/ping").handler(this::handlePing);
+    router.get("/api/v3/time").handler(this::handleTime);
+    router.get("/api/v3/exchangeInfo").handler(this::handleExchangeInfo);
+    router.get("/api/v3/klines").handler(this::handleKlines);
+    router.get("/api/v3/aggTrades").handler(this::handleAggTrades);
+    router.get("/api/v3/ticker/price").handler(this::handleTickerPrice);
+    router.route().failureHandler(this::handleFailure);
+    return router;
+  }
+
+  static int weightOf(String path, boolean hasSymbol) {
+    return switch (path) {
+      case "/api/v3/klines" -> 2;
+      case "/api/v3/aggTrades" -> 4;
+      case "/api/v3/exchangeInfo" -> 20;
+      case "/api/v3/ticker/price" -> hasSymbol ? 2 : 4;
+      default -> 1;
+    };
+  }
+
+  private void handleWeight(RoutingContext rc) {
+    int weight = weightOf(rc.request().path(), rc.request().getParam("symbol") != null);
+    String ip = rc.request().remoteAddress() == null ? "?" : rc.request().remoteAddress().host();
+    WeightLimiter.Decision d = limiter.charge(ip, weight, System.nanoTime());
+    rc.response().putHeader(WEIGHT_HEADER, Integer.toString(d.used()));
+    if (!d.allowed()) {
+      rc.response().putHeader("Retry-After", Long.toString(d.retryAfterSeconds()));
+      reply(rc, 429, BinanceJson.error(-1003, "Too much request weight used; current limit is " + limiter.limit()
+          + " request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.")
+          .encode());
+      return;
+    }
+    rc.next();
+  }
+
+  private void handlePing(RoutingContext rc) {
+    reply(rc, 200, "{}");
+  }
+
+  private void handleTime(RoutingContext rc) {
+    reply(rc, 200, new JsonObject().put("serverTime", clock.now()).encode());
+  }
+
+  private void handleExchangeInfo(RoutingContext rc) {
+    try {
+      RestParams p = new RestParams(rc.queryParams());
+      List<String> wanted = rc.queryParams().contains("symbol")
+          ? List.of(p.symbol(exchangeInfo::has)) : p.symbols(exchangeInfo::has);
+      long now = clock.now();
+      if (wanted == null) {
+        reply(rc, 200, exchangeInfo.render(now));
+      } else {
+        vertx.executeBlocking(() -> exchangeInfo.render(now, new HashSet<>(wanted)), false)
+            .onSuccess(body -> reply(rc, 200, body))
+            .onFailure(e -> fail(rc, e));
+      }
+    } catch (BinanceError e) {
+      fail(rc, e);
+    }
+  }
+
+  private void handleKlines(RoutingContext rc) {
+    Future<JsonArray> answer;
+    try {
+      RestParams p = new RestParams(rc.queryParams());
+      String symbol = p.symbol(s -> histories.containsKey(s) || archive != null && archive.has(s));
+      Interval interval = p.interval();
+      Long start = p.time("startTime");
+      Long end = p.time("endTime");
+      int limit = p.limit();
+      p.utcOnly();
+      if (archive != null && archive.has(symbol)) {
+        JsonArray rows = new JsonArray();
+        archive.klines(symbol, interval, start, end, limit).forEach(r -> rows.add(r.toJson()));
+        answer = Future.succeededFuture(rows);
+      } else {
+        TradeHistory h = histories.get(symbol);
+        long now = clock.now();
+        answer = vertx.executeBlocking(() -> {
+          h.advanceTo(now);
+          JsonArray rows = new JsonArray();
+          HistoryKlines.klines(h, interval, now, start, end, limit).forEach(c -> rows.add(BinanceJson.klineRow(c)));
+          return rows;
+        }, false);
+      }
+    } catch (BinanceError e) {
+      answer = Future.failedFuture(e);
+    }
+    answer.onSuccess(rows -> reply(rc, 200, rows.encode())).onFailure(e -> fail(rc, e));
+  }
+
+  private void handleAggTrades(RoutingContext rc) {
+    try {
+      RestParams p = new RestParams(rc.queryParams());
+      TradeHistory h = histories.get(p.symbol(histories::containsKey));
+      Long fromId = p.number("fromId");
+      Long start = p.time("startTime");
+      Long end = p.time("endTime");
+      int limit = p.limit();
+      if (fromId != null && (start != null || end != null)) {
+        throw BinanceError.badRequest(-1128, "Combination of optional parameters invalid.");
+      }
+      long now = clock.now();
+      h.advanceTo(now);
+      long upTo = end == null ? now : Math.min(end, now);
+      var trades = fromId != null ? h.fromId(fromId, limit).stream().filter(t -> t.time() <= now).toList()
+          : start != null ? h.fromTime(start, upTo, limit)
+          : h.latest(upTo, limit);
+      JsonArray out = new JsonArray();
+      trades.forEach(t -> out.add(BinanceJson.aggTradeRest(t)));
+      reply(rc, 200, out.encode());
+    } catch (BinanceError e) {
+      fail(rc, e);
+    }
+  }
+
+  private void handleTickerPrice(RoutingContext rc) {
+    try {
+      RestParams p = new RestParams(rc.queryParams());
+      long now = clock.now();
+      if (rc.queryParams().contains("symbol")) {
+        reply(rc, 200, price(p.symbol(histories::containsKey), now).encode());
+        return;
+      }
+      List<String> wanted = p.symbols(histories::containsKey);
+      JsonArray out = new JsonArray();
+      (wanted == null ? List.copyOf(histories.keySet()) : wanted).forEach(s -> out.add(price(s, now)));
+      reply(rc, 200, out.encode());
+    } catch (BinanceError e) {
+      fail(rc, e);
+    }
+  }
+
+  private JsonObject price(String symbol, long now) {
+    TradeHistory h = histories.get(symbol);
+    h.advanceTo(now);
+    String price = h.priceBefore(now + 1).map(BinanceJson::dec8).orElse("0.00000000");
+    return new JsonObject().put("symbol", symbol).put("price", price);
+  }
+
+  private void handleFailure(RoutingContext rc) {
+    fail(rc, rc.failure() != null ? rc.failure()
+        : new BinanceError(rc.statusCode(), -1000, "HTTP status " + rc.statusCode() + "."));
+  }
+
+  private void fail(RoutingContext rc, Throwable e) {
+    if (e instanceof BinanceError b) {
+      reply(rc, b.status(), BinanceJson.error(b.code(), b.getMessage()).encode());
+    } else {
+      LOG.error("REST {} failed", rc.request().uri(), e);
+      reply(rc, 500, BinanceJson.error(-1000, "An unknown error occurred while processing the request.").encode());
+    }
+  }
+
+  private static void reply(RoutingContext rc, int status, String body) {
+    if (!rc.response().ended()) {
+      rc.response().setStatusCode(status).putHeader("Content-Type", JSON).end(body);
+    }
+  }
+}

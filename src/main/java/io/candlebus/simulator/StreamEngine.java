@@ -1,0 +1,70 @@
+package io.candlebus.simulator;
+
+import io.candlebus.domain.Candle;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns simulated time into stream frames. On every tick: generate the trades up to now, send each new aggTrade
+ * to the {@code @aggTrade} subscribers (in trade order, E = now >= T), then let every subscribed kline stream emit
+ * its closes and updates. Kline streams exist only while someone is subscribed.
+ */
+final class StreamEngine implements ConnectionRegistry.Listener {
+  private final SimClock clock;
+  private final Map<String, TradeHistory> histories;
+  private ConnectionRegistry registry;
+  private final Map<String, Long> nextToEmit = new HashMap<>();
+  private final Map<String, KlineTrack> tracks = new LinkedHashMap<>();
+
+  StreamEngine(SimClock clock, Map<String, TradeHistory> histories) {
+    this.clock = clock;
+    this.histories = histories;
+    histories.forEach((s, h) -> nextToEmit.put(s, h.lastAggId() + 1));
+  }
+
+  void attach(ConnectionRegistry r) {
+    this.registry = r;
+  }
+
+  @Override
+  public void firstSubscriber(String stream) {
+    StreamName name = StreamName.parse(stream, histories.keySet());
+    if (name != null && name.interval() != null) {
+      long now = clock.now();
+      TradeHistory h = histories.get(name.symbol());
+      h.advanceTo(now);
+      tracks.put(stream, new KlineTrack(h, name.interval(), now));
+    }
+  }
+
+  @Override
+  public void lastUnsubscribed(String stream) {
+    tracks.remove(stream);
+  }
+
+  void tick() {
+    long now = clock.now();
+    long real = System.nanoTime();
+    for (Map.Entry<String, TradeHistory> e : histories.entrySet()) {
+      TradeHistory h = e.getValue();
+      h.advanceTo(now);
+      Set<WsConnection> subs = registry.subscribers(StreamName.aggTrade(e.getKey()));
+      String stream = StreamName.aggTrade(e.getKey());
+      long next = h.feed(nextToEmit.get(e.getKey()), now, t -> {
+        if (!subs.isEmpty()) {
+          String payload = BinanceJson.aggTradeEvent(t, now).encode();
+          subs.forEach(c -> c.send(stream, payload));
+        }
+      });
+      nextToEmit.put(e.getKey(), next);
+    }
+    for (Map.Entry<String, KlineTrack> e : tracks.entrySet()) {
+      for (Candle c : e.getValue().advance(now, real)) {
+        String payload = BinanceJson.klineEvent(c, now).encode();
+        registry.subscribers(e.getKey()).forEach(conn -> conn.send(e.getKey(), payload));
+      }
+    }
+  }
+}

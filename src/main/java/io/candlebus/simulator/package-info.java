@@ -1,0 +1,32 @@
+/**
+ * A Binance-compatible market-data server for tests, the {@code demo} command and {@code simulate}.
+ *
+ * <p>Entry points: {@link io.candlebus.simulator.BinanceSimulator} (the verticle),
+ * {@link io.candlebus.simulator.SimulatorOptions} (its settings), {@link io.candlebus.simulator.TradeHistory}
+ * (the trades, for test assertions) and {@link io.candlebus.simulator.SimulatorCommand} (the CLI).
+ *
+ * <h2>What is simulated, and where it knowingly differs from Binance</h2>
+ * <ul>
+ *   <li>Trades: one deterministic history per symbol (see {@code TradeGenerator}); same (seed, symbol, startTime,
+ *       rate, historyMinutes) gives the same trades on any JDK. Memory holds at least
+ *       {@code maxTradesPerSymbol} trades; older ones are dropped in blocks. REST then answers ids and times that
+ *       fell out from the oldest trade still held, and serves klines only from the first window that is complete
+ *       in memory.</li>
+ *   <li>Streams: {@code <sym>@aggTrade} and {@code <sym>@kline_<interval>} (all 16 intervals, lower-case symbol).
+ *       Any other name is accepted and stays silent. {@code timeUnit} and {@code @+08:00} are not supported
+ *       (ignored / silent). Stream timing follows simulated time, ticked every 20 ms of real time.</li>
+ *   <li>Control messages: replies and codes as in the notes §1.3; the id is echoed whenever it could be read.
+ *       The reply to more than 1024 streams and the wording of type errors are not documented by Binance and
+ *       are our own (code 2).</li>
+ *   <li>Rate rule: pongs that answer our pings do not count toward 5 messages/s (so short test ping intervals
+ *       cannot trip it); text, ping, binary and unsolicited pong frames do.</li>
+ *   <li>REST weight: a sliding 60 s window per client IP instead of Binance's calendar minute; refused (429)
+ *       requests cost nothing; there is no 418 ban yet. {@code limit} above 1000 is cut to 1000; 0 is -1130.
+ *       {@code fromId} together with a time is -1128. Only UTC klines ({@code timeZone} 0).</li>
+ *   <li>Archive mode: only REST klines of the archived symbols come from the zips (nothing for 1s); their stream,
+ *       aggTrades and ticker stay synthetic.</li>
+ *   <li>Replay mode: each connection gets its own playback of the whole recording, from when it first subscribes
+ *       to a recorded stream; it plays once.</li>
+ * </ul>
+ */
+package io.candlebus.simulator;

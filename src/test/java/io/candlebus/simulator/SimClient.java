@@ -1,0 +1,132 @@
+package io.candlebus.simulator;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+
+/** Test-side HTTP and WebSocket access to a running simulator, over real sockets on 127.0.0.1. */
+final class SimClient {
+  static final long TIMEOUT_S = 20;
+
+  record Response(int status, MultiMap headers, String body) {
+    int weight() {
+      return Integer.parseInt(headers.get(RestApi.WEIGHT_HEADER));
+    }
+  }
+
+  /** An open stream connection: its text frames, ping payloads and close in arrival order. */
+  static final class Ws {
+    final WebSocket socket;
+    final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+    final List<Long> pingNanos = new CopyOnWriteArrayList<>();
+    volatile boolean closed;
+
+    Ws(WebSocket socket) {
+      this.socket = socket;
+      socket.textMessageHandler(texts::add);
+      socket.frameHandler(f -> {
+        if (f.type() == WebSocketFrameType.PING) {
+          pingNanos.add(System.nanoTime());
+        }
+      });
+      socket.closeHandler(v -> closed = true);
+    }
+
+    void send(String text) {
+      await(socket.writeTextMessage(text));
+    }
+
+    /** The next text frame; fails the test when none comes in time. */
+    String next() throws InterruptedException {
+      String s = texts.poll(TIMEOUT_S, TimeUnit.SECONDS);
+      if (s == null) {
+        throw new AssertionError("no frame within " + TIMEOUT_S + " s");
+      }
+      return s;
+    }
+
+    /** The next frame matching {@code p}, skipping others. */
+    JsonObject nextMatching(Predicate<JsonObject> p) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+      while (System.nanoTime() < deadline) {
+        String s = texts.poll(100, TimeUnit.MILLISECONDS);
+        if (s != null && p.test(new JsonObject(s))) {
+          return new JsonObject(s);
+        }
+      }
+      throw new AssertionError("no matching frame within " + TIMEOUT_S + " s");
+    }
+
+    void close() {
+      if (!closed) {
+        await(socket.close());
+      }
+    }
+  }
+
+  private final Vertx vertx;
+  private final int port;
+  private final HttpClient http;
+  private final WebSocketClient ws;
+
+  SimClient(Vertx vertx, int port) {
+    this.vertx = vertx;
+    this.port = port;
+    this.http = vertx.createHttpClient();
+    this.ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(1 << 24));
+  }
+
+  Response get(String uri) {
+    return await(http.request(HttpMethod.GET, port, "127.0.0.1", uri)
+        .compose(req -> req.send())
+        .compose((HttpClientResponse r) -> r.body().map(b -> new Response(r.statusCode(), r.headers(), b.toString()))));
+  }
+
+  Ws connect(String uri) {
+    // handlers are set on the event loop as the connect completes: set later from this thread, the first frames
+    // could arrive with no handler and be lost
+    return await(ws.connect(port, "127.0.0.1", uri).map(Ws::new));
+  }
+
+  static BinanceSimulator deploy(Vertx vertx, SimulatorOptions options) {
+    BinanceSimulator sim = new BinanceSimulator(options);
+    await(vertx.deployVerticle(sim));
+    return sim;
+  }
+
+  /** The future's result, waiting at most the test timeout (tests run on the JUnit thread, never an event loop). */
+  static <T> T await(Future<T> f) {
+    try {
+      return f.await(TIMEOUT_S, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("timed out after " + TIMEOUT_S + " s", e);
+    }
+  }
+
+  /** Polls {@code condition} until it holds; fails after the timeout. Not a sleep: it returns as soon as true. */
+  static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      TimeUnit.MILLISECONDS.sleep(10);  // poll interval of a deadline-bounded poll, not a synchronisation
+    }
+  }
+}
