@@ -4,7 +4,6 @@ import io.candlebus.candles.CandlesVerticle;
 import io.candlebus.config.CandlebusConfig;
 import io.candlebus.persistence.PersistenceVerticle;
 import io.candlebus.upstream.BackfillVerticle;
-import io.candlebus.upstream.BinanceRest;
 import io.candlebus.upstream.RestWeightLimiter;
 import io.candlebus.upstream.UpstreamVerticle;
 import io.candlebus.web.HttpVerticle;
@@ -61,16 +60,16 @@ public final class Gateway {
         .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e)));
   }
 
-  /** Starts a node inside an existing Vert.x instance (tests, demo). */
+  /** Starts a node inside an existing Vert.x instance (tests); closing the node leaves Vert.x running. */
   public static Future<Gateway> deploy(Vertx vertx, CandlebusConfig config) {
     return deploy(vertx, false, config, newRegistry());
   }
 
-  private static Future<Gateway> deploy(Vertx vertx, boolean owns, CandlebusConfig config,
+  /** Starts a node in {@code vertx}, which closing the node closes too. */
+  static Future<Gateway> deploy(Vertx vertx, boolean owns, CandlebusConfig config,
       PrometheusMeterRegistry registry) {
     Gateway g = new Gateway(vertx, owns, registry);
-    BinanceRest rest = new BinanceRest(vertx, config.binanceRestUrl(), RestWeightLimiter.binanceDefault(), registry);
-    g.backfill = new BackfillVerticle(config, rest, registry);
+    g.backfill = new BackfillVerticle(config, RestWeightLimiter.binanceDefault(), registry);
     g.http = new HttpVerticle(config, registry);
     return g.add(new PersistenceVerticle(config, registry))
         .compose(v -> g.add(new CandlesVerticle(config, registry)))

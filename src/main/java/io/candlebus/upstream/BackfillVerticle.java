@@ -31,14 +31,16 @@ public final class BackfillVerticle extends VerticleBase {
   private static final DeliveryOptions QUERY = new DeliveryOptions().setSendTimeout(30_000);
 
   private final CandlebusConfig config;
-  private final BinanceRest rest;
+  private final RestWeightLimiter limiter;
   private final MeterRegistry registry;
   private final Promise<Void> done = Promise.promise();
+  private BinanceRest rest;
   private long serverOffset;
 
-  public BackfillVerticle(CandlebusConfig config, BinanceRest rest, MeterRegistry registry) {
+  /** {@code limiter} is shared by every REST caller of the node: Binance counts weight per IP. */
+  public BackfillVerticle(CandlebusConfig config, RestWeightLimiter limiter, MeterRegistry registry) {
     this.config = config;
-    this.rest = rest;
+    this.limiter = limiter;
     this.registry = registry;
   }
 
@@ -49,6 +51,8 @@ public final class BackfillVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    // the HTTP client is created here so that it belongs to this verticle's context
+    rest = new BinanceRest(vertx, config.binanceRestUrl(), limiter, registry);
     rest.exchangeInfo()
         .compose(this::backfillAll)
         .onComplete(ar -> {
@@ -58,6 +62,11 @@ public final class BackfillVerticle extends VerticleBase {
           done.tryComplete();
         });
     return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return rest.close();
   }
 
   private long serverNow() {

@@ -85,7 +85,7 @@ class ConfigLoaderTest {
       "CANDLEBUS_INTERVALS       | 1H",
       "CANDLEBUS_HISTORY_LIMIT   | -1",
       "CANDLEBUS_HISTORY_LIMIT   | lots",
-      "CANDLEBUS_PG_URL          | mysql://u:p@h/db",
+      "CANDLEBUS_PG_URL          | mysql://h/db",
       "CANDLEBUS_CLUSTER         | yes",
       "CANDLEBUS_CLUSTER_MEMBERS | host-without-port",
       "CANDLEBUS_CLUSTER_PORT    | 0",
