@@ -48,7 +48,7 @@ class RestApiTest {
     assertError("/api/v3/aggTrades?symbol=BTCUSDT&fromId=1&startTime=1", -1128,
         "Combination of optional parameters invalid.");
     assertError("/api/v3/ticker/price?symbol=XUSDT", -1121, "Invalid symbol.");
-    assertError("/api/v3/exchangeInfo?symbols=[\"BTCUSDT\",\"NOPE\"]", -1121, "Invalid symbol.");
+    assertError("/api/v3/exchangeInfo?symbols=%5B%22BTCUSDT%22,%22NOPE%22%5D", -1121, "Invalid symbol.");
   }
 
   @Test
