@@ -1,0 +1,127 @@
+package io.candlebus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.candlebus.testing.Http;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The built jar, as a newcomer runs it (failsafe runs this after {@code package}). */
+class CommandLineIT {
+  private static final Path JAR = Path.of(System.getProperty("candlebus.jar", "target/candlebus.jar"));
+  private final List<Process> processes = new ArrayList<>();
+
+  @AfterEach
+  void stopAll() throws InterruptedException {
+    for (Process p : processes) {
+      p.destroy();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  private Process start(Path dir, Map<String, String> env, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("java", "-jar", JAR.toAbsolutePath().toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+        .redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    processes.add(p);
+    return p;
+  }
+
+  @Test
+  void theReadmeRunCommandIsTheDemo() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+    assertThat(readme).contains("java -jar target/candlebus.jar demo");
+  }
+
+  @Test
+  void demoServesGrowingCandlesWithin15Seconds(@TempDir Path dir) throws Exception {
+    int port = freePort();
+    long started = System.nanoTime();
+    Process demo = start(dir, Map.of("CANDLEBUS_HTTP_PORT", String.valueOf(port), "CANDLEBUS_HTTP_HOST",
+        "127.0.0.1"), "demo");
+    String url = "http://127.0.0.1:" + port + "/api/candles?symbol=BTCUSDT&interval=1m";
+    long deadline = started + TimeUnit.SECONDS.toNanos(15);
+    JsonObject first = null;
+    boolean grew = false;
+    while (System.nanoTime() < deadline && !grew) {
+      assertThat(demo.isAlive()).as("demo is running; stderr: %s", Files.readString(dir.resolve("stderr.txt")))
+          .isTrue();
+      JsonObject last = lastCandle(url);
+      if (first == null) {
+        first = last;
+      } else if (last != null && (last.getLong("openTime") > first.getLong("openTime")
+          || last.getLong("trades") > first.getLong("trades"))) {
+        grew = true;
+      }
+      if (!grew) {
+        demo.waitFor(200, TimeUnit.MILLISECONDS); // pace the polling; the loop condition is the deadline
+      }
+    }
+    assertThat(grew).as("candles grew within 15 s; first seen %s; log: %s", first,
+        Files.readString(dir.resolve("stdout.txt"))).isTrue();
+    JsonArray all = Http.getArray(url + "&limit=1000");
+    assertThat(all.size()).as("the backfill brought history").isGreaterThan(60);
+  }
+
+  private static JsonObject lastCandle(String url) {
+    try {
+      HttpResponse<String> r = Http.get(url);
+      if (r.statusCode() != 200) {
+        return null;
+      }
+      JsonArray a = new JsonArray(r.body());
+      return a.isEmpty() ? null : a.getJsonObject(a.size() - 1);
+    } catch (AssertionError notUpYet) {
+      return null;
+    }
+  }
+
+  @Test
+  void aBadConfigValueStopsTheStartWithOneLineNamingTheKey(@TempDir Path dir) throws Exception {
+    Process p = start(dir, Map.of("CANDLEBUS_HISTORY_LIMIT", "many"));
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(2);
+    List<String> err = Files.readAllLines(dir.resolve("stderr.txt"));
+    assertThat(err).hasSize(1);
+    assertThat(err.get(0)).contains("CANDLEBUS_HISTORY_LIMIT").contains("\"many\"");
+
+    Path conf = dir.resolve("bad.json");
+    Files.writeString(conf, "{\"intervals\": \"1m,2m\"}");
+    Process q = start(dir, Map.of(), "--conf", conf.toString());
+    assertThat(q.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(q.exitValue()).isEqualTo(2);
+    assertThat(Files.readAllLines(dir.resolve("stderr.txt"))).singleElement().satisfies(
+        line -> assertThat(line).contains("intervals in " + conf).contains("\"2m\""));
+  }
+
+  @Test
+  void unknownCommandsAreRefused(@TempDir Path dir) throws Exception {
+    Process p = start(dir, Map.of(), "launch");
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(2);
+    assertThat(Files.readString(dir.resolve("stderr.txt"))).contains("unknown command \"launch\"");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
