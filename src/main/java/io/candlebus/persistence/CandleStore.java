@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CandleStore {
   /** Rows per upsert statement. */
-  public static final int DEFAULT_CHUNK = 2_000;
+  public static final int DEFAULT_CHUNK = 5_000;
   /** Statements of one upsert in flight at once, each on its own connection. */
   public static final int DEFAULT_PARALLELISM = 2;
   public static final int MAX_QUERY_LIMIT = 100_000;
