@@ -216,7 +216,17 @@ public final class CandleStore {
     } else {
       written = execute(Sql.UPSERT_CANDLES, columns);
     }
-    return written.onSuccess(n -> chunk.forEach(c -> newestWritten.merge(series(c), c.openTime(), Math::max)));
+    return written.onSuccess(n -> rememberNewest(chunk));
+  }
+
+  /** Rows come sorted by series then open time, so the last row of each run is that series' newest. */
+  private void rememberNewest(List<Candle> chunk) {
+    for (int i = 0; i < chunk.size(); i++) {
+      Candle c = chunk.get(i);
+      if (i + 1 == chunk.size() || !sameSeries(c, chunk.get(i + 1))) {
+        newestWritten.merge(series(c), c.openTime(), Math::max);
+      }
+    }
   }
 
   /** After a surprise conflict: what is really stored, so the next chunks do not run into it again. */
@@ -233,14 +243,22 @@ public final class CandleStore {
     return pool.preparedQuery(sql).execute(columns).map(SqlResult::rowCount);
   }
 
+  /** The first row of each run is that series' oldest in the chunk. */
   private boolean allNewerThanWritten(List<Candle> chunk) {
-    for (Candle c : chunk) {
-      Long newest = newestWritten.get(series(c));
-      if (newest == null || c.openTime() <= newest) {
-        return false;
+    for (int i = 0; i < chunk.size(); i++) {
+      Candle c = chunk.get(i);
+      if (i == 0 || !sameSeries(c, chunk.get(i - 1))) {
+        Long newest = newestWritten.get(series(c));
+        if (newest == null || c.openTime() <= newest) {
+          return false;
+        }
       }
     }
     return true;
+  }
+
+  private static boolean sameSeries(Candle a, Candle b) {
+    return a.interval() == b.interval() && a.symbol().equals(b.symbol());
   }
 
   private static String series(Candle c) {
