@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CandleStore {
   /** Rows per upsert statement. */
-  public static final int DEFAULT_CHUNK = 2_000;
+  public static final int DEFAULT_CHUNK = 5_000;
   /** Statements of one upsert in flight at once, each on its own connection. */
   public static final int DEFAULT_PARALLELISM = 2;
   public static final int MAX_QUERY_LIMIT = 100_000;
@@ -41,6 +41,8 @@ public final class CandleStore {
   private final int chunkSize;
   private final int parallelism;
   private final Map<String, Integer> tokenIds = new ConcurrentHashMap<>();
+  /** Per "SYMBOL interval": the newest open time this store has written; only a hint for the insert path. */
+  private final Map<String, Long> newestWritten = new ConcurrentHashMap<>();
 
   public CandleStore(Pool pool) {
     this(pool, DEFAULT_CHUNK, DEFAULT_PARALLELISM);
@@ -192,13 +194,79 @@ public final class CandleStore {
     if (i >= chunks.size() || failed.get()) {
       return Future.succeededFuture();
     }
-    return pool.preparedQuery(Sql.UPSERT_CANDLES).execute(columns(chunks.get(i)))
-        .map(SqlResult::rowCount)
+    return writeChunk(chunks.get(i))
         .onFailure(e -> failed.set(true))
         .compose(n -> {
           written.addAndGet(n);
           return lane(chunks, next, written, failed);
         });
+  }
+
+  /**
+   * Rows newer than any this store has written for their series (the live path) are tried as a plain insert
+   * first; if one exists after all (another writer), that insert fails as a whole and the upsert runs instead.
+   */
+  private Future<Integer> writeChunk(List<Candle> chunk) {
+    Tuple columns = columns(chunk);
+    Future<Integer> written;
+    if (allNewerThanWritten(chunk)) {
+      written = execute(Sql.INSERT_CANDLES, columns).recover(err -> isUniqueViolation(err)
+          ? execute(Sql.UPSERT_CANDLES, columns).compose(n -> learnStoredNewest(chunk).map(n))
+          : Future.failedFuture(err));
+    } else {
+      written = execute(Sql.UPSERT_CANDLES, columns);
+    }
+    return written.onSuccess(n -> rememberNewest(chunk));
+  }
+
+  /** Rows come sorted by series then open time, so the last row of each run is that series' newest. */
+  private void rememberNewest(List<Candle> chunk) {
+    for (int i = 0; i < chunk.size(); i++) {
+      Candle c = chunk.get(i);
+      if (i + 1 == chunk.size() || !sameSeries(c, chunk.get(i + 1))) {
+        newestWritten.merge(series(c), c.openTime(), Math::max);
+      }
+    }
+  }
+
+  /** After a surprise conflict: what is really stored, so the next chunks do not run into it again. */
+  private Future<Void> learnStoredNewest(List<Candle> chunk) {
+    Map<String, Candle> seriesOf = new LinkedHashMap<>();
+    chunk.forEach(c -> seriesOf.putIfAbsent(series(c), c));
+    List<Future<Optional<Long>>> lookups = new ArrayList<>();
+    seriesOf.forEach((key, c) -> lookups.add(latestOpenTime(c.symbol(), c.interval())
+        .onSuccess(t -> t.ifPresent(ms -> newestWritten.merge(key, ms, Math::max)))));
+    return Future.join(lookups).<Void>mapEmpty().otherwiseEmpty(); // only a hint: never fails the write
+  }
+
+  private Future<Integer> execute(String sql, Tuple columns) {
+    return pool.preparedQuery(sql).execute(columns).map(SqlResult::rowCount);
+  }
+
+  /** The first row of each run is that series' oldest in the chunk. */
+  private boolean allNewerThanWritten(List<Candle> chunk) {
+    for (int i = 0; i < chunk.size(); i++) {
+      Candle c = chunk.get(i);
+      if (i == 0 || !sameSeries(c, chunk.get(i - 1))) {
+        Long newest = newestWritten.get(series(c));
+        if (newest == null || c.openTime() <= newest) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean sameSeries(Candle a, Candle b) {
+    return a.interval() == b.interval() && a.symbol().equals(b.symbol());
+  }
+
+  private static String series(Candle c) {
+    return c.symbol() + ' ' + c.interval().code();
+  }
+
+  private static boolean isUniqueViolation(Throwable err) {
+    return err instanceof PgException pg && "23505".equals(pg.getSqlState());
   }
 
   private Tuple columns(List<Candle> chunk) {

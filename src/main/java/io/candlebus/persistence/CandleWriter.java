@@ -33,7 +33,7 @@ final class CandleWriter {
    */
   record Settings(int flushThreshold, long flushDelayMs, int maxBatch, int maxPending, long minBackoffMs,
       long maxBackoffMs) {
-    static final Settings DEFAULTS = new Settings(500, 50, 5_000, 200_000, 100, 10_000);
+    static final Settings DEFAULTS = new Settings(500, 50, 10_000, 200_000, 100, 10_000);
   }
 
   private final Vertx vertx;
@@ -102,7 +102,7 @@ final class CandleWriter {
 
   private void schedule() {
     if (inFlight != null) {
-      return; // written after the current write, see afterWrite
+      return; // picked up when the current write completes
     }
     long waited = System.nanoTime() - firstQueuedNanos;
     long left = settings.flushDelayMs() - waited / 1_000_000;

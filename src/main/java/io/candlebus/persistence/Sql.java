@@ -71,17 +71,27 @@ public final class Sql {
 
   // --- candles ---
 
-  /**
-   * One statement per chunk: one array per column. The {@code WHERE} skips rows that would not change, so a
-   * re-upsert of identical candles writes nothing and its row count is 0.
-   */
-  public static final String UPSERT_CANDLES = """
+  /** One array per column, one statement per chunk of rows. */
+  private static final String INSERT_UNNEST = """
       INSERT INTO exchange.price_history AS p (token_id, "interval", date_open, date_close,
         price_open, price_close, price_high, price_low, volume, quote_volume,
         taker_buy_volume, taker_buy_quote_volume, num_trades)
       SELECT * FROM UNNEST($1::int[], $2::varchar[], $3::timestamp[], $4::timestamp[],
         $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[], $9::numeric[], $10::numeric[],
-        $11::numeric[], $12::numeric[], $13::bigint[])
+        $11::numeric[], $12::numeric[], $13::bigint[])""";
+
+  /**
+   * Rows believed new: a third less server CPU than the upsert (no speculative insertion), and it fails as a
+   * whole with a unique violation if any row exists after all, so the caller falls back to the upsert.
+   */
+  public static final String INSERT_CANDLES = INSERT_UNNEST;
+
+  /**
+   * The {@code WHERE} skips rows that would not change, so a re-upsert of identical candles writes nothing and
+   * its row count is 0.
+   */
+  public static final String UPSERT_CANDLES = INSERT_UNNEST + """
+
       ON CONFLICT (token_id, "interval", date_open) DO UPDATE SET
         date_close = EXCLUDED.date_close,
         price_open = EXCLUDED.price_open,

@@ -265,6 +265,27 @@ class CandleStoreTest {
   }
 
   @Test
+  void newRowsAnotherWriterStoredFirstAreUpsertedNotRefused() {
+    CandleStore a = new CandleStore(pool);
+    CandleStore b = new CandleStore(pool);
+    List<Candle> five = TestCandles.series(symbol, T0, 5);
+    await(a.upsert(five.subList(0, 1)));
+    await(b.upsert(five.subList(1, 3)));
+    Candle changed = TestCandles.withClose(five.get(1), "77.7");
+
+    // a has written nothing after minute 0, so it tries these as new rows first: minutes 1 and 2 exist
+    assertThat(await(a.upsert(List.of(changed, five.get(2), five.get(3))))).isEqualTo(2);
+    assertThat(await(a.upsert(List.of(TestCandles.withClose(five.get(3), "1"), five.get(4))))).isEqualTo(2);
+
+    List<Candle> stored = await(store.query(symbol, Interval.M1, null, null, 10));
+    assertThat(stored).hasSize(5);
+    assertThat(stored.get(1).close()).isEqualByComparingTo("77.7");
+    assertThat(stored.get(2).sameValues(five.get(2))).isTrue();
+    assertThat(stored.get(3).close()).isEqualByComparingTo("1");
+    assertThat(stored.get(4).sameValues(five.get(4))).isTrue();
+  }
+
+  @Test
   void concurrentOverlappingUpsertsDoNotDeadlock() {
     List<Candle> forward = TestCandles.series(symbol, T0, 3000);
     List<Candle> backward = new ArrayList<>();
