@@ -1,7 +1,7 @@
 package io.candlebus.persistence;
 
-import static io.candlebus.persistence.Await.await;
-import static io.candlebus.persistence.Await.failure;
+import static io.candlebus.testing.Await.await;
+import static io.candlebus.testing.Await.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.candlebus.domain.Candle;

@@ -1,6 +1,6 @@
 package io.candlebus.persistence;
 
-import static io.candlebus.persistence.Await.await;
+import static io.candlebus.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,6 +1,7 @@
 package io.candlebus.persistence;
 
-import static io.candlebus.persistence.Await.await;
+import io.candlebus.testing.Await;
+import static io.candlebus.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.candlebus.domain.Interval;
