@@ -16,11 +16,14 @@ import java.util.Map;
  *
  * <p>Windows close by exchange time only: a trade of a later window, {@link #advanceTo} with stream event times
  * past the close plus a grace period, or Binance's own closed kline. Windows without trades are emitted flat at
- * the previous close, but only where the trade ids prove that no trade was missed.
+ * the previous close, but only where the trade ids prove that no trade was missed. Each trade is summed once into
+ * the symbol's running {@link Totals}; a window's sums are the difference since it began.
  */
 public final class CandleAggregator {
   /** Flat windows emitted for one gap at most, per interval (a year of 1s windows is not worth emitting). */
   static final int MAX_FLAT_PER_GAP = 100_000;
+  /** Trades kept while a window is partial, so Binance's cumulative kline can seed it; beyond, it stays partial. */
+  static final int MAX_RECENT = 10_000;
 
   /** Receives closed candles, in window order per interval. */
   public interface Sink {
@@ -54,11 +57,15 @@ public final class CandleAggregator {
   private final Window[] windows;
   private final Map<Interval, Window> byInterval = new EnumMap<>(Interval.class);
   private final TradeNumbers numbers = new TradeNumbers();
+  private final Totals totals = new Totals();
+  private final Totals scratch = new Totals();
 
   /** Last individual trade id seen; -1 before the first trade. */
   private long lastTradeId = -1;
   /** True after a connection loss until a trade shows whether trades were missed. */
   private boolean awaitingTrade = true;
+  /** Trades since the last hole in the ids, kept only while some window is partial; null otherwise. */
+  private List<Trade> recent;
 
   public CandleAggregator(String symbol, Collection<Interval> intervals, long graceMs) {
     this.symbol = symbol;
@@ -91,21 +98,59 @@ public final class CandleAggregator {
       return TradeOutcome.DUPLICATE;
     }
     boolean contiguous = lastTradeId >= 0 && t.firstTradeId() == lastTradeId + 1;
+    if (!contiguous) {
+      recent = new ArrayList<>();
+    }
     numbers.prepare(t);
     TradeOutcome outcome = TradeOutcome.ACCEPTED;
+    long time = t.time();
     for (Window w : windows) {
-      if (w.isOpen() && w.contains(t.time())) {
-        w.add(t, numbers);
-      } else if (!w.isOpen() || t.time() > w.closeTime) {
-        moveTo(w, w.interval.openTime(t.time()), contiguous, sink);
-        w.add(t, numbers);
-      } else if (!correctLate(w, t, sink)) {
-        outcome = TradeOutcome.LATE;
+      if (w.isOpen() && w.contains(time)) {
+        if (!contiguous) {
+          w.markHole(t.firstTradeId());
+        }
+      } else if (!w.isOpen() || time > w.closeTime) {
+        moveTo(w, w.interval.openTime(time), contiguous, t.firstTradeId(), sink);
+      } else {
+        // late for this window's interval: keep it out of the open window's sums
+        w.base.add(t, numbers);
+        if (!correctLate(w, t, sink)) {
+          outcome = TradeOutcome.LATE;
+        }
+      }
+    }
+    totals.add(t, numbers);
+    for (Window w : windows) {
+      if (w.contains(time)) {
+        w.add(t);
       }
     }
     lastTradeId = t.lastTradeId();
     awaitingTrade = false;
+    keepRecent(t);
     return outcome;
+  }
+
+  private void keepRecent(Trade t) {
+    if (recent == null) {
+      return;
+    }
+    if (!anyPartial()) {
+      recent = null;
+    } else if (recent.size() < MAX_RECENT) {
+      recent.add(t);
+    } else {
+      recent = null; // too many to keep: partial windows stay partial and Binance's close decides
+    }
+  }
+
+  private boolean anyPartial() {
+    for (Window w : windows) {
+      if (w.isOpen() && !w.complete) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -122,7 +167,7 @@ public final class CandleAggregator {
         long next = w.interval.nextOpenTime(w.openTime);
         closeWindow(w, sink);
         // the stream has been live since the last trade: any trade of the next window will reach us
-        w.start(next, true);
+        w.start(next, true, lastTradeId + 1, totals);
       }
     }
   }
@@ -145,7 +190,7 @@ public final class CandleAggregator {
   /** The open candle of {@code interval}, or null when there is none yet. */
   public Candle current(Interval interval) {
     Window w = byInterval.get(interval);
-    return w == null || !w.isOpen() ? null : w.snapshot(false);
+    return w == null || !w.isOpen() ? null : w.snapshot(false, totals, scratch);
   }
 
   /** Provenance the open window of {@code interval} would close with; null when there is none. */
@@ -178,7 +223,7 @@ public final class CandleAggregator {
       if (w.isOpen()) {
         closeWindow(w, sink);
       }
-      w.start(w.interval.nextOpenTime(k.openTime()), !awaitingTrade);
+      w.start(w.interval.nextOpenTime(k.openTime()), !awaitingTrade, lastTradeId + 1, totals);
     }
     Candle ours = w.lastClosed != null && w.lastClosed.openTime() == k.openTime() ? w.lastClosed : null;
     if (ours == null) {
@@ -207,32 +252,46 @@ public final class CandleAggregator {
   }
 
   /**
-   * Binance's update holds the window's trades up to its last trade id. With our trades from just after it (or
-   * from before), the window is whole again.
+   * Binance's update holds the window's trades up to its last trade id {@code L}. If every trade of the window
+   * after {@code L} reached us, the window is whole again: Binance's values plus our trades after {@code L}.
    */
   private void trySeed(Window w, Candle k) {
-    if (k.trades() == 0 || k.lastTradeId() < 0 || w.pending == null) {
+    if (k.trades() == 0 || k.lastTradeId() < w.proofFromId - 1 || recent == null
+        || (!recent.isEmpty() && recent.get(0).firstTradeId() > w.proofFromId)) {
       return;
     }
-    List<Trade> ours = w.pending;
-    if (!ours.isEmpty() && k.lastTradeId() < ours.get(0).firstTradeId() - 1) {
-      return; // Binance's values stop before our first trade: the trades between are still unknown
-    }
-    w.seedFrom(k);
-    w.complete = true;
-    w.pending = null;
+    Totals after = new Totals();
     TradeNumbers n = new TradeNumbers();
-    for (Trade t : ours) {
-      if (t.firstTradeId() > k.lastTradeId()) {
+    BigDecimal high = k.high();
+    BigDecimal low = k.low();
+    BigDecimal close = k.close();
+    long last = k.lastTradeId();
+    for (Trade t : recent) {
+      if (t.firstTradeId() > k.lastTradeId() && w.contains(t.time())) {
         n.prepare(t);
-        w.add(t, n);
+        after.add(t, n);
+        high = t.price().compareTo(high) > 0 ? t.price() : high;
+        low = t.price().compareTo(low) < 0 ? t.price() : low;
+        close = t.price();
+        last = t.lastTradeId();
       }
     }
+    w.offset.set(k);
+    w.base.copyFrom(totals);
+    w.base.add(after, true);
+    w.open = k.open();
+    w.high = high;
+    w.low = low;
+    w.close = close;
+    w.firstTradeId = k.firstTradeId();
+    w.lastTradeId = last;
+    w.complete = true;
+    w.seeded = true;
     lastTradeId = Math.max(lastTradeId, k.lastTradeId());
   }
 
   /** Closes {@code w} and everything between it and the window opening at {@code target}. */
-  private void moveTo(Window w, long target, boolean contiguous, Sink sink) {
+  private void moveTo(Window w, long target, boolean contiguous, long firstTradeId, Sink sink) {
     if (w.isOpen()) {
       long next = w.interval.nextOpenTime(w.openTime);
       if (!contiguous) {
@@ -243,18 +302,18 @@ public final class CandleAggregator {
         // the trade ids prove nothing happened in between: those windows are flat, as Binance emits them
         int emitted = 0;
         while (next < target && emitted++ < MAX_FLAT_PER_GAP) {
-          w.start(next, true);
+          w.start(next, true, firstTradeId, totals);
           next = w.interval.nextOpenTime(next);
           closeWindow(w, sink);
         }
       }
     }
-    w.start(target, contiguous);
+    w.start(target, contiguous, firstTradeId, totals);
   }
 
-  private static void closeWindow(Window w, Sink sink) {
+  private void closeWindow(Window w, Sink sink) {
     Provenance p = w.provenance();
-    Candle c = w.snapshot(true);
+    Candle c = w.snapshot(true, totals, scratch);
     w.clear();
     if (c != null) {
       w.lastClosed = c;

@@ -39,8 +39,11 @@ final class DecimalSum {
   /** Adds the 128-bit value {@code (h, l) × 10^-valueScale}. */
   void add128(long h, long l, int valueScale) {
     if (big == null) {
-      if (scale == NO_SCALE) {
-        scale = valueScale;
+      if (scale == NO_SCALE || (hi == 0 && lo == 0)) {
+        scale = valueScale; // zero has every scale
+      }
+      if (scale != valueScale && !alignScales(h, l, valueScale)) {
+        return; // added on the BigDecimal path
       }
       if (scale == valueScale) {
         long sumLo = lo + l;
@@ -59,16 +62,74 @@ final class DecimalSum {
     big = big.add(new BigDecimal(toBigInteger(h, l), valueScale));
   }
 
+  /**
+   * Rare: a value with another scale than the sum's. A finer value makes the sum finer (once); a coarser one is
+   * added at the sum's scale. Returns false when it was added exactly on the BigDecimal path instead.
+   */
+  private boolean alignScales(long h, long l, int valueScale) {
+    if (valueScale > scale) {
+      BigInteger rescaled = toBigInteger(hi, lo).multiply(BigInteger.TEN.pow(valueScale - scale));
+      if (rescaled.bitLength() > 126) {
+        big = value().add(new BigDecimal(toBigInteger(h, l), valueScale));
+        return false;
+      }
+      hi = rescaled.shiftRight(64).longValue();
+      lo = rescaled.longValue();
+      scale = valueScale;
+      return true;
+    }
+    BigInteger incoming = toBigInteger(h, l).multiply(BigInteger.TEN.pow(scale - valueScale));
+    if (incoming.bitLength() > 126) {
+      big = value().add(new BigDecimal(toBigInteger(h, l), valueScale));
+    } else {
+      add128(incoming.shiftRight(64).longValue(), incoming.longValue(), scale);
+    }
+    return false;
+  }
+
   void add(BigDecimal value) {
     BigInteger unscaled = value.unscaledValue();
-    if (unscaled.bitLength() <= 63) {
+    int bits = unscaled.bitLength();
+    if (bits <= 63) {
       add(unscaled.longValue(), value.scale());
+    } else if (bits <= 126) {
+      // quote sums (price x qty at scale 16) pass a long quickly; keep them on the 128-bit path
+      add128(unscaled.shiftRight(64).longValue(), unscaled.longValue(), value.scale());
     } else {
       if (big == null) {
         big = value();
       }
       big = big.add(value);
     }
+  }
+
+  void copyFrom(DecimalSum other) {
+    hi = other.hi;
+    lo = other.lo;
+    scale = other.scale;
+    big = other.big;
+  }
+
+  /** Adds (or with {@code negate}, subtracts) another sum, exactly. */
+  void addSum(DecimalSum other, boolean negate) {
+    if (other.big == null && other.scale == NO_SCALE) {
+      return;
+    }
+    if (other.big != null || (negate && other.hi == Long.MIN_VALUE && other.lo == 0)) {
+      BigDecimal v = other.value();
+      if (big == null) {
+        big = value();
+      }
+      big = negate ? big.subtract(v) : big.add(v);
+      return;
+    }
+    long h = other.hi;
+    long l = other.lo;
+    if (negate) {
+      l = ~l + 1;
+      h = ~h + (l == 0 ? 1 : 0);
+    }
+    add128(h, l, other.scale);
   }
 
   BigDecimal value() {

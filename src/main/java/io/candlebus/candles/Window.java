@@ -4,14 +4,14 @@ import io.candlebus.domain.Candle;
 import io.candlebus.domain.Interval;
 import io.candlebus.domain.Trade;
 import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.List;
 
-/** The open window of one interval of one symbol: mutable sums, updated in place for every trade. */
+/**
+ * The open window of one interval of one symbol. Prices are kept here; the sums are the symbol's running
+ * {@link Totals} minus {@link #base}, the totals when the window began, plus {@link #offset}, Binance's values of
+ * the part of the window we did not see when it was seeded (zero otherwise).
+ */
 final class Window {
   static final long NONE = Long.MIN_VALUE;
-  /** Trades kept for a partial window until Binance's cumulative kline can seed it; beyond that it stays partial. */
-  static final int MAX_PENDING = 200_000;
 
   final String symbol;
   final Interval interval;
@@ -22,19 +22,16 @@ final class Window {
   BigDecimal high;
   BigDecimal low;
   BigDecimal close;
-  final DecimalSum volume = new DecimalSum();
-  final DecimalSum quoteVolume = new DecimalSum();
-  final DecimalSum takerBuyVolume = new DecimalSum();
-  final DecimalSum takerBuyQuoteVolume = new DecimalSum();
-  long trades;
   long firstTradeId = Candle.NO_ID;
   long lastTradeId = Candle.NO_ID;
-  /** Every trade of the window went through here (or the part before them came from Binance's own kline). */
+  final Totals base = new Totals();
+  final Totals offset = new Totals();
+  /** Every trade of the window is counted (some of them through Binance's own kline when seeded). */
   boolean complete;
   /** Part of the window came from Binance's own kline update. */
   boolean seeded;
-  /** Trades of a partial window, to replay on top of a Binance kline update. Null once complete. */
-  List<Trade> pending;
+  /** For a partial window: from this trade id on, every trade of the window reached us. */
+  long proofFromId;
 
   /** The last closed candle of this interval: for flat windows (its close) and Binance's check. */
   Candle lastClosed;
@@ -54,43 +51,30 @@ final class Window {
   }
 
   boolean hasTrades() {
-    return trades > 0;
+    return open != null;
   }
 
-  void start(long windowOpenTime, boolean isComplete) {
+  /** Opens the window; {@code totals} are the symbol's running totals before any trade of it. */
+  void start(long windowOpenTime, boolean isComplete, long proofFrom, Totals totals) {
     openTime = windowOpenTime;
     closeTime = interval.closeTime(windowOpenTime);
     open = high = low = close = null;
-    volume.reset();
-    quoteVolume.reset();
-    takerBuyVolume.reset();
-    takerBuyQuoteVolume.reset();
-    trades = 0;
     firstTradeId = Candle.NO_ID;
     lastTradeId = Candle.NO_ID;
+    base.copyFrom(totals);
+    offset.reset();
     complete = isComplete;
     seeded = false;
-    pending = isComplete ? null : new ArrayList<>();
+    proofFromId = proofFrom;
   }
 
   void clear() {
     openTime = NONE;
     closeTime = NONE;
-    pending = null;
   }
 
-  /** Adds one valid trade whose exact numbers were prepared once for all intervals. */
-  void add(Trade t, TradeNumbers n) {
-    if (lastTradeId != Candle.NO_ID) {
-      if (t.firstTradeId() <= lastTradeId) {
-        return; // already counted through a Binance kline that seeded this window
-      }
-      if (t.firstTradeId() != lastTradeId + 1) {
-        // a hole in the trade ids: some trades of this window never reached us
-        complete = false;
-        pending = new ArrayList<>();
-      }
-    }
+  /** Takes a trade's price and ids; its sums are in the symbol's totals already. */
+  void add(Trade t) {
     BigDecimal price = t.price();
     if (open == null) {
       open = high = low = price;
@@ -104,57 +88,27 @@ final class Window {
       }
     }
     close = price;
-    trades += t.tradeCount();
     lastTradeId = t.lastTradeId();
-    if (n.fast) {
-      volume.add(n.qtyUnscaled, n.qtyScale);
-      quoteVolume.add128(n.quoteHi, n.quoteLo, n.quoteScale);
-      if (!t.buyerMaker()) {
-        takerBuyVolume.add(n.qtyUnscaled, n.qtyScale);
-        takerBuyQuoteVolume.add128(n.quoteHi, n.quoteLo, n.quoteScale);
-      }
-    } else {
-      volume.add(t.qty());
-      quoteVolume.add(n.quote);
-      if (!t.buyerMaker()) {
-        takerBuyVolume.add(t.qty());
-        takerBuyQuoteVolume.add(n.quote);
-      }
-    }
-    if (pending != null) {
-      if (pending.size() < MAX_PENDING) {
-        pending.add(t);
-      } else {
-        pending = null; // too many to keep: the window stays partial and Binance's close decides
-      }
-    }
   }
 
-  /** Replaces the state with Binance's cumulative kline of this window. */
-  void seedFrom(Candle k) {
-    open = k.open();
-    high = k.high();
-    low = k.low();
-    close = k.close();
-    volume.set(k.volume());
-    quoteVolume.set(k.quoteVolume());
-    takerBuyVolume.set(k.takerBuyVolume());
-    takerBuyQuoteVolume.set(k.takerBuyQuoteVolume());
-    trades = k.trades();
-    firstTradeId = k.firstTradeId();
-    lastTradeId = k.lastTradeId();
-    seeded = true;
+  /** Some trades of the window never reached us; those from {@code fromId} on will. */
+  void markHole(long fromId) {
+    complete = false;
+    proofFromId = fromId;
   }
 
   /** The window as a candle; an empty window is flat at the previous close (null if that is unknown). */
-  Candle snapshot(boolean closed) {
+  Candle snapshot(boolean closed, Totals totals, Totals scratch) {
     if (!hasTrades()) {
       BigDecimal previous = lastClosed == null ? null : lastClosed.close();
       return previous == null ? null : Candle.flat(symbol, interval, openTime, previous).withClosed(closed);
     }
-    return new Candle(symbol, interval, openTime, closeTime, open, high, low, close, volume.value(),
-        quoteVolume.value(), takerBuyVolume.value(), takerBuyQuoteVolume.value(), trades, firstTradeId,
-        lastTradeId, closed);
+    scratch.copyFrom(totals);
+    scratch.add(base, true);
+    scratch.add(offset, false);
+    return new Candle(symbol, interval, openTime, closeTime, open, high, low, close, scratch.volume.value(),
+        scratch.quoteVolume.value(), scratch.takerBuyVolume.value(), scratch.takerBuyQuoteVolume.value(),
+        scratch.trades, firstTradeId, lastTradeId, closed);
   }
 
   Provenance provenance() {

@@ -21,8 +21,9 @@ import java.math.BigDecimal;
 import java.util.Set;
 
 /**
- * Parses Binance stream frames, raw or in the combined {@code {"stream":..,"data":..}} envelope, in one pass with
- * Jackson's streaming parser (no tree, no reflection). Pure: no Vert.x. Never throws: bad frames come back as
+ * Parses Binance stream frames, raw or in the combined {@code {"stream":..,"data":..}} envelope. aggTrade and
+ * kline frames in Binance's own shape take the {@link FastFrameScanner}; everything else goes through Jackson's
+ * streaming parser, which also classifies bad frames. Pure: no Vert.x. Never throws: bad frames come back as
  * {@link Malformed} with a counter label.
  */
 public final class BinanceStreamParser {
@@ -34,8 +35,21 @@ public final class BinanceStreamParser {
 
   /** Parses one text frame. */
   public StreamEvent parse(String frame) {
+    return parse(frame, true);
+  }
+
+  /** Without the fast path, to check that both paths agree. */
+  StreamEvent parseGeneral(String frame) {
+    return parse(frame, false);
+  }
+
+  private StreamEvent parse(String frame, boolean fastPath) {
     if (frame.length() > MAX_FRAME_CHARS) {
       return new Malformed("too_large", frame.length() + " chars");
+    }
+    StreamEvent fast = fastPath ? FastFrameScanner.scan(frame) : null;
+    if (fast != null) {
+      return fast;
     }
     try (JsonParser p = JSON.createParser(frame)) {
       return parse(p);

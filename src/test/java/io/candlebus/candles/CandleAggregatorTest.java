@@ -181,6 +181,54 @@ class CandleAggregatorTest {
   }
 
   @Test
+  void aLateTradeCountsInTheCoarserOpenWindowButNotInTheNewFinerOne() {
+    long t1 = Instant.parse("2024-02-01T00:00:00Z").toEpochMilli();
+    CandleAggregator agg = new CandleAggregator("BTCUSDT", List.of(Interval.M1, Interval.M5), GRACE);
+    agg.onTrade(trade(1, t1 + 10, "5", "1"), sink);
+    agg.onTrade(trade(2, t1 + 60_010, "5", "2"), sink);
+    agg.advanceTo(t1 + 120_000 + GRACE, sink); // closes 1m of 00:01 by exchange time
+    agg.onTrade(trade(3, t1 + 119_990, "6", "4"), sink); // late for 1m, inside the open 5m
+    agg.onTrade(trade(4, t1 + 120_010, "7", "8"), sink);
+    assertThat(agg.current(Interval.M1).volume()).isEqualByComparingTo("8");
+    assertThat(agg.current(Interval.M1).trades()).isEqualTo(1);
+    assertThat(agg.current(Interval.M5).volume()).isEqualByComparingTo("15");
+    assertThat(agg.current(Interval.M5).trades()).isEqualTo(4);
+    assertThat(agg.current(Interval.M5).high()).isEqualByComparingTo("7");
+    Candle corrected = closed.get(closed.size() - 1);
+    assertThat(provenances.get(provenances.size() - 1)).isEqualTo(Provenance.LATE_CORRECTION);
+    assertThat(corrected.openTime()).isEqualTo(t1 + 60_000);
+    assertThat(corrected.volume()).isEqualByComparingTo("6");
+  }
+
+  @Test
+  void aHoleInsideAWindowMakesItPartialUntilBinanceSeedsIt() {
+    CandleAggregator agg = oneMinute();
+    agg.onTrade(trade(1, T0 - 1, "5", "1"), sink);
+    agg.onTrade(trade(2, T0 + 10, "5", "1"), sink);
+    agg.onTrade(trade(3, T0 + 20, "6", "1"), sink);
+    assertThat(agg.currentProvenance(Interval.M1)).isEqualTo(Provenance.COMPLETE);
+    agg.onTrade(trade(9, T0 + 30, "4", "1"), sink); // ids 4..8 never reached us
+    agg.onTrade(trade(10, T0 + 40, "8", "1"), sink);
+    assertThat(agg.currentProvenance(Interval.M1)).isEqualTo(Provenance.PARTIAL);
+    // Binance's update up to id 9: ids 2..9 of the window, volume 8, low 3
+    Candle update = new Candle("BTCUSDT", Interval.M1, T0, T0 + 59_999, new BigDecimal("5"), new BigDecimal("7"),
+        new BigDecimal("3"), new BigDecimal("4"), new BigDecimal("8"), new BigDecimal("40"), new BigDecimal("8"),
+        new BigDecimal("40"), 8, 2, 9, false);
+    agg.onBinanceKline(update, sink);
+    Candle c = agg.current(Interval.M1);
+    assertThat(agg.currentProvenance(Interval.M1)).isEqualTo(Provenance.SEEDED);
+    assertThat(c.volume()).isEqualByComparingTo("9"); // Binance's 8 plus our id 10
+    assertThat(c.quoteVolume()).isEqualByComparingTo("48");
+    assertThat(c.trades()).isEqualTo(9);
+    assertThat(c.high()).isEqualByComparingTo("8");
+    assertThat(c.low()).isEqualByComparingTo("3");
+    assertThat(c.close()).isEqualByComparingTo("8");
+    assertThat(c.lastTradeId()).isEqualTo(10);
+    agg.onTrade(trade(11, T0 + 50, "5", "1"), sink);
+    assertThat(agg.current(Interval.M1).volume()).isEqualByComparingTo("10");
+  }
+
+  @Test
   void binanceClosedKlineEqualToOursIsAMatchAndADifferentOneWins() {
     CandleAggregator agg = oneMinute();
     agg.onTrade(trade(1, T0 - 1, "5", "1"), sink);

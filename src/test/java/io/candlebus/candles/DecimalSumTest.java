@@ -63,6 +63,28 @@ class DecimalSumTest {
   }
 
   @Test
+  void wideValuesFromBigDecimalStayExact() {
+    DecimalSum s = new DecimalSum();
+    BigDecimal wide = new BigDecimal("25202955000000000000000.0000000000000001"); // > 2^64 unscaled
+    BigDecimal negative = new BigDecimal("-12345678901234567890123.4567890123456789");
+    s.set(wide);
+    s.add(negative);
+    s.add128(0, 5, 16);
+    assertThat(s.value()).isEqualByComparingTo(wide.add(negative).add(new BigDecimal("0.0000000000000005")));
+  }
+
+  @Test
+  void zeroTakesTheScaleOfWhatIsAddedAndMixedScalesStayExact() {
+    DecimalSum s = new DecimalSum();
+    s.set(BigDecimal.ZERO);
+    s.add(new BigDecimal("0.16428200"));
+    s.add(new BigDecimal("1.5")); // coarser
+    s.add(new BigDecimal("0.0000000000000001")); // finer
+    assertThat(s.value()).isEqualByComparingTo("1.6642820000000001");
+    assertThat(s.value().scale()).isEqualTo(16);
+  }
+
+  @Test
   void setReplacesTheValue() {
     DecimalSum s = new DecimalSum();
     s.add(new BigDecimal("5"));
