@@ -46,12 +46,16 @@ class BackfillArchiveTest {
   @Test
   void backfillStoresTheOfficialArchiveFieldByField(Vertx vertx, @TempDir Path dir) throws IOException {
     BinanceSimulator sim = new BinanceSimulator(SimulatorOptions.defaults().withSymbols("BTCUSDT")
-        .withKlineArchiveDir(ARCHIVES).withStartTime(JAN_4).withHistoryMinutes(0).withRate(0.2));
+        .withKlineArchiveDir(ARCHIVES).withStartTime(JAN_4).withHistoryMinutes(0).withRate(0.2)
+        .withRequestWeightLimit(1200)); // Binance's limit in 2021, not the default 6000
     await(vertx.deployVerticle(sim));
     String db = TestPostgres.newDatabaseUrl();
     Gateway gateway = await(Gateway.deploy(vertx, TestConfigs.against(sim, db, dir,
         Map.of("CANDLEBUS_INTERVALS", "1m,1h,1d", "CANDLEBUS_HISTORY_LIMIT", "4320"))));
     await(gateway.backfillDone());
+    assertThat(gateway.registry().get("candlebus_rest_weight_limit").gauge().value())
+        .as("the limit comes from exchangeInfo").isEqualTo(1200);
+    assertThat(gateway.registry().find("candlebus_rest_rate_limited_total").counter()).isNull();
 
     Pool pool = PgPools.create(vertx, PgPools.fromUrl(db));
     CandleStore store = new CandleStore(pool);
