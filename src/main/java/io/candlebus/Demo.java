@@ -35,7 +35,7 @@ final class Demo {
       dir = Files.createTempDirectory("candlebus-demo");
     } catch (IOException e) {
       System.err.println("candlebus demo: cannot create a temporary directory: " + e.getMessage());
-      return Main.EXIT_FAILED;
+      return Lifecycle.EXIT_FAILED;
     }
     PrometheusMeterRegistry registry = Gateway.newRegistry();
     Vertx vertx = Gateway.newVertx(registry);
@@ -49,7 +49,7 @@ final class Demo {
               simulator.restBaseUrl(), url, config.symbols().get(0), config.intervals().get(0));
         })
         .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e)));
-    int code = Main.runUntilStopped("candlebus demo", started.toCompletionStage().toCompletableFuture(),
+    int code = Lifecycle.runUntilStopped("candlebus demo", started,
         g -> g.close().onComplete(ar -> deleteQuietly(dir)));
     deleteQuietly(dir);
     return code;

@@ -6,10 +6,6 @@ import io.candlebus.config.ConfigLoader;
 import io.candlebus.simulator.SimulatorCommand;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@code candlebus} command line (SPEC.md "Commands"): run the gateway, {@code demo} (gateway and built-in
@@ -17,9 +13,7 @@ import org.slf4j.LoggerFactory;
  * configuration.
  */
 public final class Main {
-  private static final Logger log = LoggerFactory.getLogger(Main.class);
-  static final int EXIT_FAILED = 1;
-  static final int EXIT_USAGE = 2;
+  static final int EXIT_USAGE = Lifecycle.EXIT_USAGE;
 
   private Main() {}
 
@@ -63,41 +57,7 @@ public final class Main {
   }
 
   private static int runGateway(CandlebusConfig config) {
-    return runUntilStopped("candlebus", Gateway.start(config).toCompletionStage().toCompletableFuture(),
-        Gateway::close);
-  }
-
-  /** Waits for the start, then blocks until the JVM is asked to stop (SIGTERM, Ctrl-C). */
-  static <T> int runUntilStopped(String what, java.util.concurrent.CompletableFuture<T> started,
-      java.util.function.Function<T, io.vertx.core.Future<Void>> stop) {
-    T running;
-    try {
-      running = started.get();
-    } catch (Exception e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      if (cause instanceof ConfigException ce) {
-        System.err.println("candlebus: " + ce.getMessage());
-        return EXIT_USAGE;
-      }
-      System.err.println(what + ": failed to start: " + cause.getMessage());
-      log.debug("start failure", cause);
-      return EXIT_FAILED;
-    }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        stop.apply(running).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        log.warn("shutdown: {}", e.getMessage());
-      }
-      stopped.countDown();
-    }, "candlebus-shutdown"));
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return 0;
+    return Lifecycle.runUntilStopped("candlebus", Gateway.start(config), Gateway::close);
   }
 
   private static int usage(int code) {

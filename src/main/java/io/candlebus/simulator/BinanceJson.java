@@ -21,14 +21,7 @@ final class BinanceJson {
         .put("e", "aggTrade")
         .put("E", eventTime)
         .put("s", t.symbol())
-        .put("a", t.aggId())
-        .put("p", dec8(t.price()))
-        .put("q", dec8(t.qty()))
-        .put("f", t.firstTradeId())
-        .put("l", t.lastTradeId())
-        .put("T", t.time())
-        .put("m", t.buyerMaker())
-        .put("M", true);
+        .mergeIn(aggTradeRest(t));
   }
 
   /** One element of GET /api/v3/aggTrades. */

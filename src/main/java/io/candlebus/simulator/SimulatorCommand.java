@@ -1,5 +1,7 @@
 package io.candlebus.simulator;
 
+import io.candlebus.Lifecycle;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,8 +11,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code simulate} command: runs a {@link BinanceSimulator} until the process is stopped (SIGTERM / Ctrl-C).
@@ -48,29 +48,13 @@ public final class SimulatorCommand {
     }
     Vertx vertx = Vertx.vertx();
     BinanceSimulator sim = new BinanceSimulator(options);
-    try {
-      vertx.deployVerticle(sim).await(2, TimeUnit.MINUTES);
-    } catch (Exception e) {
-      System.err.println("simulate: could not start: " + e.getMessage());
-      vertx.close();
-      return 1;
-    }
-    System.out.println("Binance simulator: ws " + sim.wsBaseUrl() + "  rest " + sim.restBaseUrl());
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        vertx.close().await(10, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // shutting down anyway
-      }
-      stopped.countDown();
-    }, "simulator-shutdown"));
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return 0;
+    Future<BinanceSimulator> started = vertx.deployVerticle(sim)
+        .map(id -> {
+          System.out.println("Binance simulator: ws " + sim.wsBaseUrl() + "  rest " + sim.restBaseUrl());
+          return sim;
+        })
+        .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e)));
+    return Lifecycle.runUntilStopped("simulate", started, s -> vertx.close());
   }
 
   /** The options for these arguments; IllegalArgumentException naming the argument when one is wrong. */
