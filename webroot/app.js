@@ -1,0 +1,360 @@
+// The candlebus page: wires the API, the bridge, the charts, the minimum-price box, the markets view and the
+// status lights together. Everything that decides something lives in the modules it imports.
+
+import * as api from './api.js';
+import { MinimumPriceBox } from './alerts.js';
+import { Bridge } from './bridge.js';
+import { CandleChart } from './candle-chart.js';
+import { compareDecimals } from './decimal.js';
+import { MarketsPanel } from './markets.js';
+import { beep, beepCount, unlockAudioOnFirstGesture } from './sound.js';
+import { StatusLights, upstreamFromReadiness } from './status.js';
+import { TradeChart } from './trade-chart.js';
+import { byTestId, toast } from './ui.js';
+import { Watchlist } from './watchlist.js';
+import { zoneName } from './zone.js';
+
+const HISTORY = 500; // candles loaded when a series is shown
+const PAGE = 1000; // the API's largest page
+const GAP_PAGES = 20; // a reconnect fills at most this many pages; beyond that the series is loaded afresh
+
+const state = {
+  username: null,
+  symbols: [],
+  intervals: [],
+  symbol: null,
+  interval: null,
+  lastTrade: null, // {tradeId|null, time, price}
+  historyLoaded: false,
+  generation: 0, // bumped on every symbol or interval change: late answers for an old view are dropped
+  tradeSubscription: () => {},
+  candleSubscription: () => {},
+  olderLoading: false,
+  olderExhausted: false,
+};
+
+let bridge;
+let lights;
+let candleChart;
+let tradeChart;
+let minimumBox;
+let watchlist;
+
+async function boot() {
+  unlockAudioOnFirstGesture();
+  const session = await api.session();
+  state.username = session.username;
+  const [symbols, intervals] = await Promise.all([api.getJson('/api/symbols'), api.getJson('/api/intervals')]);
+  state.symbols = symbols;
+  state.intervals = intervals;
+  buildParts();
+  exposeHooks();
+  fillSelectors();
+  await minimumBox.load().catch((e) => toast(`Alerts unavailable: ${e.message}`, 'error'));
+  const [symbol, interval] = initialView();
+  await showSymbol(symbol, interval);
+  new MarketsPanel({
+    details: document.querySelector('.markets'), count: byTestId('markets-new-count'),
+    filter: document.querySelector('.markets-filter'), rows: document.querySelector('.markets-rows'),
+    note: document.querySelector('.markets-note'),
+  }, { carried: symbols.map((s) => s.symbol), onPick: pickSymbol }).load();
+}
+
+function buildParts() {
+  document.querySelector('.username').textContent = state.username;
+  document.querySelector('.zone').textContent = zoneName();
+  lights = new StatusLights(byTestId('upstream-status'), byTestId('bridge-status'));
+  lights.bridge(false);
+  refreshUpstream();
+  candleChart = new CandleChart(document.querySelector('.candle-chart'), document.querySelector('.legend'));
+  candleChart.onNearOldest(loadOlder);
+  tradeChart = new TradeChart(document.querySelector('.trade-chart'));
+  minimumBox = new MinimumPriceBox({
+    box: byTestId('min-price-box'), input: byTestId('min-price-input'), state: document.querySelector('.alert-state'),
+    error: document.querySelector('.alert-error'), list: document.querySelector('.alert-list'),
+    mute: document.querySelector('.mute'),
+  }, {
+    onMinimum: (price) => {
+      candleChart.setMinimum(price);
+      tradeChart.setMinimum(price);
+      state.symbols.forEach((s) => watchlist?.minimumChanged(s.symbol));
+    },
+    onPick: pickSymbol,
+  });
+  watchlist = new Watchlist(document.querySelector('.watch-list'), state.symbols, {
+    minimumFor: (symbol) => minimumBox.minimumFor(symbol),
+    onPick: pickSymbol,
+  });
+  bridge = new Bridge({ onOpen: bridgeOpened, onClose: bridgeClosed });
+  bridge.subscribe('market.status', (s) => lights.upstream(s.state, s.reason));
+  bridge.subscribe(`alerts.${state.username}`, alertFired);
+  byTestId('logout').addEventListener('click', logout);
+}
+
+function fillSelectors() {
+  const symbolSelect = byTestId('symbol-select');
+  const intervalSelect = byTestId('interval-select');
+  symbolSelect.replaceChildren(...state.symbols.map((s) => new Option(s.symbol, s.symbol)));
+  intervalSelect.replaceChildren(...state.intervals.map((i) => new Option(i, i)));
+  symbolSelect.addEventListener('change', () => showSymbol(symbolSelect.value, state.interval));
+  intervalSelect.addEventListener('change', () => showInterval(intervalSelect.value));
+}
+
+// From the address (#ETHUSDT/5m, bookmarkable), else the last visit, else the first carried.
+function initialView() {
+  const [hashSymbol, hashInterval] = decodeURIComponent(location.hash.slice(1)).split('/');
+  const symbols = state.symbols.map((s) => s.symbol);
+  const pick = (wanted, stored, options) => [wanted, stored].find((v) => options.includes(v)) ?? options[0];
+  return [
+    pick(hashSymbol, localStorage.getItem('candlebus.symbol'), symbols),
+    pick(hashInterval, localStorage.getItem('candlebus.interval'), state.intervals),
+  ];
+}
+
+function remember() {
+  localStorage.setItem('candlebus.symbol', state.symbol);
+  localStorage.setItem('candlebus.interval', state.interval);
+  history.replaceState(null, '', `#${state.symbol}/${state.interval}`);
+  byTestId('symbol-select').value = state.symbol;
+  byTestId('interval-select').value = state.interval;
+}
+
+function pickSymbol(symbol) {
+  if (symbol !== state.symbol) {
+    showSymbol(symbol, state.interval);
+  }
+  window.scrollTo({ top: 0, behavior: 'smooth' });
+}
+
+async function showSymbol(symbol, interval) {
+  state.tradeSubscription();
+  state.symbol = symbol;
+  state.lastTrade = null;
+  showLastPrice(null);
+  tradeChart.reset();
+  document.querySelector('.quote-symbol').textContent = symbol;
+  watchlist.select(symbol);
+  minimumBox.select(symbol, null);
+  state.tradeSubscription = bridge.subscribe(`market.trade.${symbol}`, tradeArrived);
+  seedLastPrice();
+  await showInterval(interval);
+}
+
+async function showInterval(interval) {
+  const generation = ++state.generation;
+  state.candleSubscription();
+  state.interval = interval;
+  state.historyLoaded = false;
+  state.olderLoading = false;
+  state.olderExhausted = false;
+  remember();
+  candleChart.reset(`${state.symbol} · ${interval}`);
+  const { symbol } = state;
+  // subscribe before fetching: the book merges both, so nothing between the two is lost
+  state.candleSubscription = bridge.subscribe(`market.candle.${symbol}.${interval}`, (c) => {
+    if (c.symbol === symbol && c.interval === interval) {
+      candleChart.apply(c);
+    }
+  });
+  await loadHistory(generation, symbol, interval);
+}
+
+async function loadHistory(generation, symbol, interval, attempt = 0) {
+  try {
+    const candles = await api.candles(symbol, interval, { limit: HISTORY });
+    if (generation === state.generation) {
+      candleChart.merge(candles, { first: true });
+      state.historyLoaded = true;
+    }
+  } catch (e) {
+    if (generation !== state.generation || e.status === 401) {
+      return;
+    }
+    toast(`History for ${symbol} ${interval} unavailable (${e.message}); retrying`, 'error', 4000);
+    const delay = Math.min(30_000, 2000 * 2 ** attempt);
+    setTimeout(() => loadHistory(generation, symbol, interval, attempt + 1), delay);
+  }
+}
+
+// Scrolling back to the oldest candle brings the page before it.
+async function loadOlder(oldestOpenTime) {
+  if (state.olderLoading || state.olderExhausted || !state.historyLoaded) {
+    return;
+  }
+  const generation = state.generation;
+  state.olderLoading = true;
+  try {
+    const older = await api.candles(state.symbol, state.interval, { endTime: oldestOpenTime - 1, limit: HISTORY });
+    if (generation === state.generation) {
+      state.olderExhausted = older.length === 0 || candleChart.merge(older) === 0;
+    }
+  } catch (e) {
+    console.warn('older candles', e);
+  } finally {
+    if (generation === state.generation) {
+      state.olderLoading = false;
+    }
+  }
+}
+
+// After a dropped connection: every candle from the newest one the chart has up to now, page by page.
+async function fillGap() {
+  const generation = state.generation;
+  const { symbol, interval } = state;
+  let from = candleChart.last()?.openTime;
+  if (from === undefined) {
+    return loadHistory(generation, symbol, interval);
+  }
+  for (let page = 0; page < GAP_PAGES; page++) {
+    const candles = await api.candles(symbol, interval, { startTime: from, limit: PAGE });
+    if (generation !== state.generation) {
+      return undefined;
+    }
+    candleChart.merge(candles);
+    if (candles.length < PAGE) {
+      return undefined;
+    }
+    from = candles[candles.length - 1].openTime;
+  }
+  return showInterval(interval); // longer than GAP_PAGES pages away: start afresh
+}
+
+function tradeArrived(trade) {
+  if (trade.missed !== undefined) {
+    showMissed(trade.missed);
+    return;
+  }
+  if (trade.symbol !== state.symbol || !isNewer(trade, state.lastTrade)) {
+    return;
+  }
+  state.lastTrade = { tradeId: trade.tradeId, time: trade.time, price: trade.price };
+  showLastPrice(trade.price);
+  tradeChart.add(trade);
+  minimumBox.price(trade.price);
+  watchlist.price(trade.symbol, trade.price);
+}
+
+function isNewer(trade, last) {
+  if (!last) {
+    return true;
+  }
+  return last.tradeId === null ? trade.time >= last.time : trade.tradeId > last.tradeId;
+}
+
+// The price /api/symbols knows, until (or unless) a newer trade comes over the bridge.
+async function seedLastPrice() {
+  const symbol = state.symbol;
+  try {
+    const known = (await api.getJson('/api/symbols')).find((s) => s.symbol === symbol);
+    if (symbol !== state.symbol || !known?.price || (state.lastTrade && state.lastTrade.time >= known.time)) {
+      return;
+    }
+    state.lastTrade = { tradeId: null, time: known.time, price: known.price };
+    showLastPrice(known.price);
+    tradeChart.add(known);
+    minimumBox.price(known.price);
+  } catch (e) {
+    console.warn('symbols', e);
+  }
+}
+
+function showLastPrice(price) {
+  const el = byTestId('last-price');
+  const previous = el.dataset.price;
+  el.textContent = price ?? '—';
+  el.dataset.price = price ?? '';
+  if (price && previous) {
+    const direction = compareDecimals(price, previous);
+    if (direction !== 0) {
+      el.dataset.tick = direction > 0 ? 'up' : 'down';
+    }
+  }
+  document.title = price ? `${price} ${state.symbol} · candlebus` : 'candlebus';
+}
+
+let missedTimer = null;
+
+function showMissed(count) {
+  const hint = document.querySelector('.missed');
+  hint.textContent = `${count} trades skipped: slow connection`;
+  hint.hidden = false;
+  clearTimeout(missedTimer);
+  missedTimer = setTimeout(() => { hint.hidden = true; }, 4000);
+}
+
+function alertFired(a) {
+  const verb = a.state === 'above' ? 'is at or above' : 'fell below';
+  toast(`${a.symbol} ${verb} your minimum ${a.price} (last ${a.lastPrice})`, a.state === 'above' ? 'good' : 'warn');
+  if (a.symbol !== state.symbol && a.state === 'above') {
+    beep(); // the selected symbol beeps from its own live price
+  }
+}
+
+function bridgeOpened(reconnected) {
+  lights.bridge(true);
+  refreshUpstream();
+  if (reconnected) {
+    fillGap().catch((e) => console.warn('gap fill', e));
+    seedLastPrice();
+    minimumBox.load().catch((e) => console.warn('alerts', e));
+  }
+}
+
+let checkingSession = false;
+
+async function bridgeClosed() {
+  lights.bridge(false);
+  if (checkingSession) {
+    return;
+  }
+  checkingSession = true;
+  // the bridge refuses a logged-out browser over and over: notice it and go to the login page
+  if (!(await api.sessionAlive())) {
+    bridge.close();
+    api.goToLogin();
+  }
+  checkingSession = false;
+}
+
+async function refreshUpstream() {
+  try {
+    const { state: upstream, detail } = upstreamFromReadiness(await api.readiness());
+    lights.upstream(upstream, detail);
+  } catch {
+    lights.upstream('UNKNOWN', 'the server did not answer');
+  }
+}
+
+async function logout() {
+  byTestId('logout').disabled = true;
+  try {
+    await api.logout();
+  } catch (e) {
+    console.warn('logout', e);
+  }
+  bridge.close();
+  location.assign('/login');
+}
+
+// For the browser tests and for curious traders with a console open.
+function exposeHooks() {
+  window.candlebus = Object.freeze({
+    candles: () => candleChart.candles(),
+    bridgeOpen: () => bridge.open,
+    lastPrice: () => state.lastTrade?.price ?? null,
+    symbol: () => state.symbol,
+    interval: () => state.interval,
+    historyLoaded: () => state.historyLoaded,
+    minimum: () => minimumBox.minimum(),
+    beeps: () => beepCount(),
+  });
+}
+
+boot().catch((e) => {
+  if (e.status !== 401) {
+    console.error(e);
+    const banner = document.querySelector('.fatal');
+    banner.textContent = `The page could not start: ${e.message}. Reload to try again.`;
+    banner.hidden = false;
+  }
+});

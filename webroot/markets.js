@@ -1,0 +1,81 @@
+// The markets view: every Binance symbol from exchangeInfo, the ones this user had not seen before marked NEW.
+// The server marks them seen when it answers, so the page asks once per load and keeps the marks for the visit.
+
+import { getJson } from './api.js';
+import { element } from './ui.js';
+
+const SHOWN = 250; // rows drawn at once; the filter narrows the rest
+
+export class MarketsPanel {
+  #ui;
+  #carried;
+  #onPick;
+  #markets = [];
+
+  /** ui: {details, count, filter, rows, note}; carried: the symbols candlebus carries (pickable). */
+  constructor(ui, { carried, onPick }) {
+    this.#ui = ui;
+    this.#carried = new Set(carried);
+    this.#onPick = onPick;
+    ui.filter.addEventListener('input', () => this.#render());
+  }
+
+  async load() {
+    try {
+      const markets = await getJson('/api/markets');
+      this.#markets = markets.sort(byInterest(this.#carried));
+      const fresh = markets.filter((m) => m.new).length;
+      this.#ui.count.textContent = String(fresh);
+      this.#ui.count.dataset.fresh = String(fresh > 0);
+    } catch (e) {
+      this.#ui.count.textContent = '0';
+      this.#ui.note.textContent = `Markets unavailable: ${e.message}`;
+      return;
+    }
+    this.#render();
+  }
+
+  #render() {
+    const words = this.#ui.filter.value.trim().toUpperCase();
+    const matching = words ? this.#markets.filter((m) => matches(m, words)) : this.#markets;
+    this.#ui.rows.replaceChildren(...matching.slice(0, SHOWN).map((m) => this.#row(m)));
+    this.#ui.note.textContent = matching.length > SHOWN
+      ? `${SHOWN} of ${matching.length.toLocaleString()} shown: type to filter`
+      : `${matching.length.toLocaleString()} of ${this.#markets.length.toLocaleString()} markets`;
+  }
+
+  #row(m) {
+    const name = this.#carried.has(m.symbol)
+      ? pickButton(m.symbol, () => this.#onPick(m.symbol))
+      : element('span', { text: m.symbol });
+    const symbolCell = element('td', { className: 'market-symbol' }, name);
+    if (m.new) {
+      symbolCell.append(element('span', { className: 'pill new', text: 'NEW', title: 'Listed since your last visit' }));
+    }
+    if (this.#carried.has(m.symbol)) {
+      symbolCell.append(element('span', { className: 'pill carried', text: 'live', title: 'Carried by candlebus' }));
+    }
+    const tr = element('tr', {}, symbolCell,
+      element('td', { text: `${m.baseAsset}/${m.quoteAsset}` }),
+      element('td', { className: `market-status ${m.status === 'TRADING' ? 'trading' : 'halted'}`, text: m.status }));
+    tr.classList.toggle('is-new', m.new === true);
+    return tr;
+  }
+}
+
+function pickButton(symbol, onClick) {
+  const b = element('button', { className: 'link', text: symbol, title: `Show ${symbol}` });
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function matches(m, words) {
+  return m.symbol.includes(words) || m.baseAsset === words || m.quoteAsset === words;
+}
+
+// New first, then the carried ones, then by name.
+function byInterest(carried) {
+  return (a, b) => (b.new === true) - (a.new === true)
+    || carried.has(b.symbol) - carried.has(a.symbol)
+    || a.symbol.localeCompare(b.symbol);
+}
