@@ -1,0 +1,145 @@
+package io.candlebus.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Headless Chromium from the system's Debian packages, driven by the system's chromedriver: nothing is
+ * downloaded. Each instance has its own fresh profile in a temporary directory, removed on close.
+ */
+public final class Browser implements AutoCloseable {
+  public static final String CHROMIUM = "/usr/bin/chromium";
+  public static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+  /** Long enough for a loaded 2-core box; every wait polls, so a healthy run never waits this long. */
+  public static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  private final Path profile;
+  private final ChromeDriver driver;
+
+  public Browser() {
+    // with both paths given Selenium Manager has nothing to look up, so it never runs
+    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
+    try {
+      profile = Files.createTempDirectory("candlebus-chromium-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ChromeOptions options = new ChromeOptions()
+        .setBinary(CHROMIUM)
+        .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+            "--disable-default-apps", "--disable-extensions", "--mute-audio",
+            // a loaded box must not make Chromium slow down the page's timers and sockets
+            "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+            "--disable-backgrounding-occluded-windows",
+            "--user-data-dir=" + profile, "--window-size=1440,900", "--lang=en-US");
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(Path.of(CHROMEDRIVER).toFile())
+        .usingAnyFreePort()
+        .build();
+    driver = new ChromeDriver(service, options);
+    driver.manage().window().setSize(new Dimension(1440, 900));
+    driver.manage().timeouts().pageLoadTimeout(PATIENCE).scriptTimeout(PATIENCE);
+  }
+
+  public ChromeDriver driver() {
+    return driver;
+  }
+
+  public void open(String url) {
+    driver.get(url);
+  }
+
+  public String currentUrl() {
+    return driver.getCurrentUrl();
+  }
+
+  public WebElement byTestId(String id) {
+    return driver.findElement(By.cssSelector("[data-testid='" + id + "']"));
+  }
+
+  public List<WebElement> allByTestId(String id) {
+    return driver.findElements(By.cssSelector("[data-testid='" + id + "']"));
+  }
+
+  /** Runs script in the page (arguments as {@code arguments[i]}) and returns its result. */
+  @SuppressWarnings("unchecked")
+  public <T> T js(String script, Object... args) {
+    return (T) ((JavascriptExecutor) driver).executeScript(script, args);
+  }
+
+  /** Polls condition until it yields a non-null, non-false value, or fails with what after the deadline. */
+  public <T> T until(String what, Duration timeout, Function<WebDriver, T> condition) {
+    return new WebDriverWait(driver, timeout, Duration.ofMillis(50))
+        .withMessage(() -> "waiting until " + what)
+        .until(condition);
+  }
+
+  public <T> T until(String what, Function<WebDriver, T> condition) {
+    return until(what, PATIENCE, condition);
+  }
+
+  /** Writes a PNG of the viewport to each of the paths. */
+  public void screenshot(Path... paths) {
+    Path shot = driver.getScreenshotAs(OutputType.FILE).toPath();
+    try {
+      for (Path p : paths) {
+        Path parent = p.toAbsolutePath().getParent();
+        if (parent != null) {
+          Files.createDirectories(parent);
+        }
+        Files.copy(shot, p, StandardCopyOption.REPLACE_EXISTING);
+      }
+      Files.deleteIfExists(shot);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Chrome's own network emulation, as {@code ChromeDriver.setNetworkConditions} takes it. */
+  public void offline(boolean offline) {
+    if (offline) {
+      ChromiumNetworkConditions conditions = new ChromiumNetworkConditions();
+      conditions.setOffline(true);
+      driver.setNetworkConditions(conditions);
+    } else {
+      driver.deleteNetworkConditions();
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      driver.quit();
+    } finally {
+      deleteQuietly(profile);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a temporary profile left behind is harmless
+    }
+  }
+}
