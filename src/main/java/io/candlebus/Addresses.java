@@ -46,4 +46,31 @@ public final class Addresses {
   public static final String DB_CANDLES_UPSERT = "persistence.candles.upsert";
   /** Empty → {@code {}} once PostgreSQL answered a query; fails otherwise. */
   public static final String DB_PING = "persistence.ping";
+
+  // --- users and alerts in PostgreSQL, request/reply with JSON ---
+  /** {@code {username}} → {@code {id, username, passwordHash}} or {@code {}}. */
+  public static final String DB_USER_FIND = "persistence.users.find";
+  /** {@code {passwordHash}} → {@code {created}}: {@code admin} is created only while there is no user at all. */
+  public static final String DB_USER_ADMIN = "persistence.users.admin";
+  /** {@code {username}} → array of {@code {id, symbol, price}}. */
+  public static final String DB_ALERTS_LIST = "persistence.alerts.list";
+  /** Empty → array of {@code {id, username, symbol, price}}: every user's alerts. */
+  public static final String DB_ALERTS_ALL = "persistence.alerts.all";
+  /** {@code {username, symbol, price}} → {@code {id, symbol, price}} (created or replaced). */
+  public static final String DB_ALERT_PUT = "persistence.alerts.put";
+  /** {@code {username, id}} → {@code {deleted, symbol?}}. */
+  public static final String DB_ALERT_DELETE = "persistence.alerts.delete";
+  /** {@code {username, symbols}} → {@code {fresh: [...]}}: marks them seen, returns those not seen before. */
+  public static final String DB_MARKETS_SEEN = "persistence.markets.seen";
+
+  // --- alerts ---
+  /** Publish, any body: a user's alerts changed; the alert evaluator reloads them. */
+  public static final String ALERT_RULES_CHANGED = "alert-rules.changed";
+  /** Request/reply: Binance's exchangeInfo symbols, cached → array of {@code {symbol, status, baseAsset, quoteAsset}}. */
+  public static final String EXCHANGE_SYMBOLS = "upstream.exchange-symbols";
+
+  /** The address where {@code username}'s own alert firings are published. */
+  public static String alerts(String username) {
+    return ALERTS_PREFIX + username;
+  }
 }

@@ -1,9 +1,11 @@
 package io.candlebus;
 
+import io.candlebus.alerts.AlertsVerticle;
 import io.candlebus.candles.CandlesVerticle;
 import io.candlebus.config.CandlebusConfig;
 import io.candlebus.persistence.PersistenceVerticle;
 import io.candlebus.upstream.BackfillVerticle;
+import io.candlebus.upstream.ExchangeInfoVerticle;
 import io.candlebus.upstream.RestWeightLimiter;
 import io.candlebus.upstream.UpstreamVerticle;
 import io.candlebus.web.HttpVerticle;
@@ -20,8 +22,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * One candlebus node: deploys the verticles in dependency order (storage, candles, upstream, backfill, web)
- * and undeploys them in reverse.
+ * One candlebus node: deploys the verticles in dependency order (storage, candles, upstream, backfill,
+ * exchange info, alerts, web) and undeploys them in reverse.
  */
 public final class Gateway {
   private final Vertx vertx;
@@ -69,12 +71,16 @@ public final class Gateway {
   static Future<Gateway> deploy(Vertx vertx, boolean owns, CandlebusConfig config,
       PrometheusMeterRegistry registry) {
     Gateway g = new Gateway(vertx, owns, registry);
-    g.backfill = new BackfillVerticle(config, RestWeightLimiter.binanceDefault(), registry);
+    // Binance counts REST weight per IP: one limiter for every REST caller of the node
+    RestWeightLimiter limiter = RestWeightLimiter.binanceDefault();
+    g.backfill = new BackfillVerticle(config, limiter, registry);
     g.http = new HttpVerticle(config, registry);
     return g.add(new PersistenceVerticle(config, registry))
         .compose(v -> g.add(new CandlesVerticle(config, registry)))
         .compose(v -> g.add(new UpstreamVerticle(config, registry)))
         .compose(v -> g.add(g.backfill))
+        .compose(v -> g.add(new ExchangeInfoVerticle(config, limiter, registry)))
+        .compose(v -> g.add(new AlertsVerticle(config, registry)))
         .compose(v -> g.add(g.http))
         .map(v -> g)
         .recover(e -> g.undeployAll().transform(ar -> Future.failedFuture(e)));

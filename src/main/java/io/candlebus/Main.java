@@ -30,6 +30,8 @@ public final class Main {
         case "run" -> runGateway(loadConfig(rest));
         case "demo" -> Demo.run(loadConfig(rest));
         case "simulate" -> SimulatorCommand.run(rest);
+        case "user" -> new UserCommand(loadConfig(confArgs(rest)), System.in, System.out, System.err)
+            .run(withoutConf(rest));
         case "help", "--help", "-h" -> usage(0);
         default -> {
           System.err.println("candlebus: unknown command \"" + command + "\"");
@@ -40,6 +42,26 @@ public final class Main {
       System.err.println("candlebus: " + e.getMessage());
       return EXIT_USAGE;
     }
+  }
+
+  /** The {@code --conf FILE} pair of a command's arguments, if any. */
+  private static String[] confArgs(String[] args) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals("--conf")) {
+        return new String[] {args[i], args[i + 1]};
+      }
+    }
+    return new String[0];
+  }
+
+  private static String[] withoutConf(String[] args) {
+    java.util.List<String> out = new java.util.ArrayList<>(java.util.Arrays.asList(args));
+    int i = out.indexOf("--conf");
+    if (i >= 0 && i + 1 < out.size()) {
+      out.remove(i + 1);
+      out.remove(i);
+    }
+    return out.toArray(new String[0]);
   }
 
   static CandlebusConfig loadConfig(String[] args) {
@@ -64,7 +86,8 @@ public final class Main {
     (code == 0 ? System.out : System.err).println(String.join("\n",
         "usage: java -jar candlebus.jar [--conf FILE]      run the gateway (default conf/config.json)",
         "       java -jar candlebus.jar demo [--conf FILE] gateway + built-in Binance simulator, offline",
-        "       java -jar candlebus.jar simulate [--port N] [--symbols A,B] [--rate TRADES_PER_S] [--seed S]"));
+        "       java -jar candlebus.jar simulate [--port N] [--symbols A,B] [--rate TRADES_PER_S] [--seed S]",
+        "       java -jar candlebus.jar user add NAME --password-stdin | user list | user remove NAME [--conf FILE]"));
     return code;
   }
 }

@@ -2,7 +2,7 @@ package io.candlebus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.candlebus.testing.Http;
+import io.candlebus.testing.HttpSession;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,14 +58,19 @@ class CommandLineIT {
     long started = System.nanoTime();
     Process demo = start(dir, Map.of("CANDLEBUS_HTTP_PORT", String.valueOf(port), "CANDLEBUS_HTTP_HOST",
         "127.0.0.1"), "demo");
-    String url = "http://127.0.0.1:" + port + "/api/candles?symbol=BTCUSDT&interval=1m";
+    String base = "http://127.0.0.1:" + port;
+    String url = "/api/candles?symbol=BTCUSDT&interval=1m";
     long deadline = started + TimeUnit.SECONDS.toNanos(15);
     JsonObject first = null;
     boolean grew = false;
+    HttpSession web = null;
     while (System.nanoTime() < deadline && !grew) {
       assertThat(demo.isAlive()).as("demo is running; stderr: %s", Files.readString(dir.resolve("stderr.txt")))
           .isTrue();
-      JsonObject last = lastCandle(url);
+      if (web == null) {
+        web = loginAsFirstAdmin(base, dir.resolve("stdout.txt"));
+      }
+      JsonObject last = web == null ? null : lastCandle(web, url);
       if (first == null) {
         first = last;
       } else if (last != null && (last.getLong("openTime") > first.getLong("openTime")
@@ -78,15 +85,21 @@ class CommandLineIT {
         Files.readString(dir.resolve("stdout.txt"))).isTrue();
     long historyDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     int candles = 0;
-    while (System.nanoTime() < historyDeadline && (candles = Http.getArray(url + "&limit=1000").size()) <= 60) {
+    while (System.nanoTime() < historyDeadline && (candles = web.getArray(url + "&limit=1000").size()) <= 60) {
       demo.waitFor(200, TimeUnit.MILLISECONDS);
     }
     assertThat(candles).as("the backfill brought six hours of history").isGreaterThan(60);
   }
 
-  private static JsonObject lastCandle(String url) {
+  /** The first start prints admin's random password once on standard output. */
+  private static HttpSession loginAsFirstAdmin(String base, Path stdout) throws IOException {
+    Matcher m = Pattern.compile("created user \"admin\" with password (\\S+)").matcher(Files.readString(stdout));
+    return m.find() ? HttpSession.login(base, "admin", m.group(1)) : null;
+  }
+
+  private static JsonObject lastCandle(HttpSession web, String url) {
     try {
-      HttpResponse<String> r = Http.get(url);
+      HttpResponse<String> r = web.get(url);
       if (r.statusCode() != 200) {
         return null;
       }

@@ -9,8 +9,10 @@ import io.candlebus.simulator.BinanceSimulator;
 import io.candlebus.simulator.SimulatorOptions;
 import io.candlebus.testing.Await;
 import io.candlebus.testing.Http;
+import io.candlebus.testing.HttpSession;
 import io.candlebus.testing.TestConfigs;
 import io.candlebus.testing.TestPostgres;
+import io.candlebus.testing.TestUsers;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -47,6 +49,7 @@ class GatewaySpineTest {
   static BinanceSimulator sim;
   static Gateway gateway;
   static String base;
+  static HttpSession web;
   static final List<JsonObject> trades = Collections.synchronizedList(new ArrayList<>());
   static final List<JsonObject> candles = Collections.synchronizedList(new ArrayList<>());
 
@@ -58,9 +61,12 @@ class GatewaySpineTest {
     await(vertx.deployVerticle(sim));
     vertx.eventBus().<JsonObject>consumer(Addresses.trade("BTCUSDT"), m -> trades.add(m.body()));
     vertx.eventBus().<JsonObject>consumer(Addresses.candle("BTCUSDT", Interval.M1), m -> candles.add(m.body()));
-    gateway = await(Gateway.deploy(vertx, TestConfigs.against(sim, TestPostgres.newDatabaseUrl(), dir,
+    String db = TestPostgres.newDatabaseUrl();
+    gateway = await(Gateway.deploy(vertx, TestConfigs.against(sim, db, dir,
         Map.of("CANDLEBUS_INTERVALS", "1m,5m", "CANDLEBUS_HISTORY_LIMIT", "30"))));
     base = "http://127.0.0.1:" + gateway.httpPort();
+    TestUsers.create(vertx, db, "trader");
+    web = HttpSession.login(base, "trader", TestUsers.PASSWORD);
   }
 
   @AfterAll
@@ -88,9 +94,9 @@ class GatewaySpineTest {
   void storedCandlesEqualBinanceRestKlinesFieldByField() {
     await(gateway.backfillDone());
     // 30 from the backfill, then the window joined mid-way, then at least 5 built from trades alone
-    until("36 closed BTCUSDT 1m candles", () -> Http.getArray(base + "/api/candles?symbol=BTCUSDT&interval=1m")
+    until("36 closed BTCUSDT 1m candles", () -> web.getArray("/api/candles?symbol=BTCUSDT&interval=1m")
         .stream().filter(c -> ((JsonObject) c).getBoolean("closed")).count() >= 36);
-    JsonArray ours = Http.getArray(base + "/api/candles?symbol=BTCUSDT&interval=1m&limit=1000");
+    JsonArray ours = web.getArray("/api/candles?symbol=BTCUSDT&interval=1m&limit=1000");
     Map<Long, JsonArray> binance = new HashMap<>();
     JsonArray rows = Http.getArray(sim.restBaseUrl() + "/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=1000");
     rows.forEach(r -> binance.put(((JsonArray) r).getLong(0), (JsonArray) r));
@@ -242,22 +248,22 @@ class GatewaySpineTest {
         new Case("symbol=DOGEUSDT&interval=1m", 404, "DOGEUSDT"));
     for (Case c : cases) {
       for (String path : List.of("/api/candles?", "/api/candles.csv?")) {
-        HttpResponse<String> r = Http.get(base + path + c.query());
+        HttpResponse<String> r = web.get(path + c.query());
         assertThat(r.statusCode()).as(path + c.query()).isEqualTo(c.status());
         assertThat(new JsonObject(r.body()).getString("error")).as(path + c.query()).contains(c.mention());
       }
     }
-    assertThat(Http.get(base + "/api/nothing").statusCode()).isEqualTo(404);
+    assertThat(web.get("/api/nothing").statusCode()).isEqualTo(404);
   }
 
   @Test
   void csvHoldsTheSameCandlesAsJson() {
-    until("some candles", () -> Http.getArray(base + "/api/candles?symbol=ETHUSDT&interval=5m&limit=5").size() == 5);
-    long end = Http.getArray(base + "/api/candles?symbol=ETHUSDT&interval=5m&limit=5").getJsonObject(3)
+    until("some candles", () -> web.getArray("/api/candles?symbol=ETHUSDT&interval=5m&limit=5").size() == 5);
+    long end = web.getArray("/api/candles?symbol=ETHUSDT&interval=5m&limit=5").getJsonObject(3)
         .getLong("openTime");
     String q = "?symbol=ETHUSDT&interval=5m&limit=4&endTime=" + end;
-    JsonArray json = Http.getArray(base + "/api/candles" + q);
-    HttpResponse<String> csv = Http.get(base + "/api/candles.csv" + q);
+    JsonArray json = web.getArray("/api/candles" + q);
+    HttpResponse<String> csv = web.get("/api/candles.csv" + q);
     assertThat(csv.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/csv"));
     String[] lines = csv.body().split("\n");
     assertThat(lines[0]).isEqualTo("symbol,interval,openTime,closeTime,open,high,low,close,volume,quoteVolume,"
@@ -276,12 +282,12 @@ class GatewaySpineTest {
   void healthReadySymbolsAndMetrics() {
     assertThat(Http.getObject(base + "/health")).isEqualTo(new JsonObject().put("status", "UP"));
     until("ready", () -> Http.get(base + "/ready").statusCode() == 200);
-    until("prices known", () -> Http.getArray(base + "/api/symbols").stream()
+    until("prices known", () -> web.getArray("/api/symbols").stream()
         .allMatch(s -> ((JsonObject) s).getString("price") != null));
-    JsonArray symbols = Http.getArray(base + "/api/symbols");
+    JsonArray symbols = web.getArray("/api/symbols");
     assertThat(symbols.stream().map(s -> ((JsonObject) s).getString("symbol"))).containsExactly("BTCUSDT",
         "ETHUSDT");
-    HttpResponse<String> metrics = Http.get(base + "/metrics");
+    HttpResponse<String> metrics = web.get("/metrics");
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.body()).contains("candlebus_upstream_frames_total{kind=\"aggTrade\"}")
         .contains("candlebus_candles_stored_total").contains("candlebus_kline_checks_total");

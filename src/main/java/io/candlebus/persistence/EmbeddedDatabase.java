@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -59,6 +60,15 @@ public final class EmbeddedDatabase {
       IN_USE.remove(dir);
       throw e;
     }
+  }
+
+  /**
+   * Connect options for the embedded server another candlebus process is running on {@code dataDirectory}, so
+   * that a command like {@code user add} can work while the gateway runs; empty when none runs.
+   */
+  public static Optional<PgConnectOptions> running(Path dataDirectory) throws IOException {
+    return StalePostmaster.runningPort(dataDirectory.toAbsolutePath().normalize()).map(port -> new PgConnectOptions()
+        .setHost("127.0.0.1").setPort(port).setDatabase("postgres").setUser("postgres").setPassword("postgres"));
   }
 
   public int port() {

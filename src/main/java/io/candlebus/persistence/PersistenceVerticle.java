@@ -72,6 +72,7 @@ public final class PersistenceVerticle extends VerticleBase {
           consumers.add(vertx.eventBus().consumer(Addresses.DB_CANDLES_QUERY, this::handleQuery));
           consumers.add(vertx.eventBus().consumer(Addresses.DB_CANDLES_LATEST, this::handleLatest));
           consumers.add(vertx.eventBus().consumer(Addresses.DB_PING, this::handlePing));
+          consumers.addAll(new UserRequests(new UserStore(pool)).register(vertx.eventBus()));
           LOG.info("persistence ready: schema version {}", version);
           return version;
         })

@@ -62,6 +62,83 @@ public final class Sql {
         ALTER COLUMN price_low TYPE numeric,
         ALTER COLUMN volume TYPE numeric""");
 
+  /** Migration 2: users (PBKDF2 hashes only), their minimum-price alerts, the markets each has seen. */
+  public static final List<String> V2_USERS = List.of(
+      """
+      CREATE TABLE IF NOT EXISTS exchange.users (
+        id serial PRIMARY KEY,
+        username varchar UNIQUE NOT NULL,
+        password_hash varchar NOT NULL,
+        created_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'))""",
+      """
+      CREATE TABLE IF NOT EXISTS exchange.alerts (
+        id serial PRIMARY KEY,
+        user_id int NOT NULL REFERENCES exchange.users(id) ON DELETE CASCADE,
+        symbol varchar NOT NULL,
+        price numeric NOT NULL CHECK (price > 0),
+        updated_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'),
+        UNIQUE (user_id, symbol))""",
+      """
+      CREATE TABLE IF NOT EXISTS exchange.seen_markets (
+        user_id int NOT NULL REFERENCES exchange.users(id) ON DELETE CASCADE,
+        symbol varchar NOT NULL,
+        PRIMARY KEY (user_id, symbol))""");
+
+  // --- users ---
+
+  public static final String USER_BY_NAME = "SELECT id, username, password_hash FROM exchange.users WHERE username = $1";
+
+  public static final String USERS_LIST =
+      "SELECT username, created_at FROM exchange.users ORDER BY username";
+
+  /** Creates the user or sets a new password; {@code xmax = 0} tells an insert from an update. */
+  public static final String USER_PUT = """
+      INSERT INTO exchange.users (username, password_hash) VALUES ($1, $2)
+      ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash
+      RETURNING id, (xmax = 0) AS created""";
+
+  public static final String USER_REMOVE = "DELETE FROM exchange.users WHERE username = $1";
+
+  /** Under {@link #LOCK_USERS}: the first start's admin, only while there is no user at all. */
+  public static final String ADMIN_IF_NO_USERS = """
+      INSERT INTO exchange.users (username, password_hash)
+      SELECT 'admin', $1 WHERE NOT EXISTS (SELECT 1 FROM exchange.users)""";
+
+  public static final long USERS_LOCK_KEY = 0x7573657273L; // "users"
+
+  public static final String LOCK_USERS = "SELECT pg_advisory_xact_lock(" + USERS_LOCK_KEY + ")";
+
+  // --- alerts ---
+
+  public static final String ALERTS_OF_USER = """
+      SELECT a.id, a.symbol, a.price FROM exchange.alerts a JOIN exchange.users u ON u.id = a.user_id
+      WHERE u.username = $1 ORDER BY a.symbol""";
+
+  public static final String ALERTS_ALL = """
+      SELECT a.id, u.username, a.symbol, a.price FROM exchange.alerts a JOIN exchange.users u ON u.id = a.user_id
+      ORDER BY a.id""";
+
+  public static final String ALERT_PUT = """
+      INSERT INTO exchange.alerts (user_id, symbol, price)
+      SELECT id, $2, $3 FROM exchange.users WHERE username = $1
+      ON CONFLICT (user_id, symbol) DO UPDATE SET price = EXCLUDED.price,
+        updated_at = (now() AT TIME ZONE 'UTC')
+      RETURNING id, symbol, price""";
+
+  public static final String ALERT_DELETE = """
+      DELETE FROM exchange.alerts a USING exchange.users u
+      WHERE a.user_id = u.id AND u.username = $1 AND a.id = $2
+      RETURNING a.symbol""";
+
+  // --- markets seen ---
+
+  /** Marks {@code $2} seen by user {@code $1}; returns the symbols that were new to them. */
+  public static final String MARK_SEEN = """
+      INSERT INTO exchange.seen_markets (user_id, symbol)
+      SELECT u.id, s FROM exchange.users u, UNNEST($2::varchar[]) AS s WHERE u.username = $1
+      ON CONFLICT DO NOTHING
+      RETURNING symbol""";
+
   // --- tokens ---
 
   public static final String INSERT_TOKENS =

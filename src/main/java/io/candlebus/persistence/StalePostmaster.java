@@ -50,6 +50,31 @@ final class StalePostmaster {
     }
   }
 
+  /**
+   * The port of the server a live candlebus runs on {@code dir}, if one does: its lock is held and
+   * {@code postmaster.pid} (line 4) names the port.
+   */
+  static Optional<Integer> runningPort(Path dir) throws IOException {
+    Path pidFile = dir.resolve("postmaster.pid");
+    if (!Files.exists(dir.resolve("postgresql.conf")) || !Files.exists(pidFile)) {
+      return Optional.empty();
+    }
+    try (FileChannel channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE)) {
+      FileLock lock = tryLock(channel);
+      if (lock != null) {
+        lock.release();
+        return Optional.empty();
+      }
+    }
+    List<String> lines = Files.readAllLines(pidFile);
+    try {
+      return lines.size() > 3 ? Optional.of(Integer.parseInt(lines.get(3).trim())) : Optional.empty();
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
   private static FileLock tryLock(FileChannel channel) throws IOException {
     try {
       return channel.tryLock();

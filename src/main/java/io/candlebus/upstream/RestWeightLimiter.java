@@ -2,8 +2,8 @@ package io.candlebus.upstream;
 
 /**
  * Keeps REST calls within Binance's request-weight limit (per IP, per fixed window, read from
- * {@code exchangeInfo.rateLimits}) and obeys {@code Retry-After} after a 429 or 418. Pure and single-threaded:
- * the caller passes the time.
+ * {@code exchangeInfo.rateLimits}) and obeys {@code Retry-After} after a 429 or 418. One per node, shared by the
+ * verticles that call REST (so synchronized); the caller passes the time.
  *
  * <p>Only {@value #BUDGET_PERCENT}% of the limit is used: other programs on the same IP share it, and our window
  * boundaries may differ from Binance's by the clock skew.
@@ -26,7 +26,7 @@ public final class RestWeightLimiter {
     return new RestWeightLimiter(6000, 60_000);
   }
 
-  public void setLimit(int newLimit, long newWindowMs) {
+  public synchronized void setLimit(int newLimit, long newWindowMs) {
     if (newLimit <= 0 || newWindowMs <= 0) {
       throw new IllegalArgumentException("limit and window must be positive");
     }
@@ -34,15 +34,15 @@ public final class RestWeightLimiter {
     this.windowMs = newWindowMs;
   }
 
-  public int budget() {
+  public synchronized int budget() {
     return Math.max(1, limit * BUDGET_PERCENT / 100);
   }
 
-  public int limit() {
+  public synchronized int limit() {
     return limit;
   }
 
-  public int used(long now) {
+  public synchronized int used(long now) {
     roll(now);
     return used;
   }
@@ -51,7 +51,7 @@ public final class RestWeightLimiter {
    * Reserves {@code weight} if it fits now and returns 0; otherwise reserves nothing and returns how many ms to
    * wait before asking again.
    */
-  public long tryAcquire(int weight, long now) {
+  public synchronized long tryAcquire(int weight, long now) {
     if (now < blockedUntil) {
       return blockedUntil - now;
     }
@@ -64,17 +64,17 @@ public final class RestWeightLimiter {
   }
 
   /** Binance's own count for this window ({@code X-MBX-USED-WEIGHT-1M}) is authoritative when higher. */
-  public void observeUsed(int usedWeight, long now) {
+  public synchronized void observeUsed(int usedWeight, long now) {
     roll(now);
     used = Math.max(used, usedWeight);
   }
 
   /** After a 429 or 418: nothing is sent before {@code until}. */
-  public void blockUntil(long until) {
+  public synchronized void blockUntil(long until) {
     blockedUntil = Math.max(blockedUntil, until);
   }
 
-  public long blockedUntil() {
+  public synchronized long blockedUntil() {
     return blockedUntil;
   }
 

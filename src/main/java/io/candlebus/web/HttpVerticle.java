@@ -6,28 +6,42 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.SessionHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.sstore.LocalSessionStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The HTTP API of SPEC.md: candles (JSON and CSV), symbols, health, readiness and metrics. */
+/**
+ * The HTTP side of a node: login, the page, the JSON API, the SockJS bridge, health, readiness and metrics. Every
+ * route but {@code /login}, {@code /api/login}, {@code /health}, {@code /ready} and {@code /public/*} needs a
+ * logged-in session; every error becomes a status and a JSON body in {@link #handleFailure}.
+ */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
-  private static final DeliveryOptions QUICK = new DeliveryOptions().setSendTimeout(5_000);
   private static final DeliveryOptions PROBE = new DeliveryOptions().setSendTimeout(2_000);
+  /** Idle time after which a browser session ends. */
+  static final long SESSION_TIMEOUT_MS = 8 * 3_600_000L;
+  static final int MAX_FRAME = 64 * 1024;
 
   private final CandlebusConfig config;
   private final PrometheusMeterRegistry registry;
-  private MarketCache cache;
+  private OriginPolicy origins;
   private HttpServer server;
 
   public HttpVerticle(CandlebusConfig config, PrometheusMeterRegistry registry) {
@@ -42,18 +56,47 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    cache = new MarketCache(vertx.eventBus(), config);
+    origins = new OriginPolicy(config.publicOrigins());
+    MarketBridge bridge = new MarketBridge(vertx, config, registry);
     Router router = Router.router(vertx);
     router.get("/health").handler(this::handleHealth);
     router.get("/ready").handler(this::handleReady);
-    router.get("/metrics").handler(this::handleMetrics);
-    router.get("/api/candles").handler(this::handleCandles);
-    router.get("/api/candles.csv").handler(this::handleCandlesCsv);
-    router.get("/api/symbols").handler(this::handleSymbols);
+    router.route().handler(SessionHandler.create(LocalSessionStore.create(vertx))
+        .setSessionCookieName("candlebus.session")
+        .setCookieHttpOnlyFlag(true)
+        .setCookieSameSite(CookieSameSite.STRICT)
+        .setCookieSecureFlag(config.publicOrigins().stream().allMatch(o -> o.startsWith("https:")))
+        .setSessionTimeout(SESSION_TIMEOUT_MS)
+        .setLazySession(true)
+        .setNagHttps(false));
+    new AuthRoutes(vertx, origins, registry).mount(router);
+    router.route("/public/*").handler(StaticHandler.create("webroot/public"));
+    router.route("/eventbus/*").handler(this::handleBridgeGate);
+    // XHR transports post their frames; the WebSocket frame limit is set on the server below
+    router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(MAX_FRAME));
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()
+            .setRegisterWriteHandler(false)
+            .setInsertJSESSIONID(false)
+            .setLibraryURL("/vendor/sockjs.min.js"))
+            .socketHandler(bridge::handleSocket));
+    router.route("/api/*").handler(AuthRoutes::requireApiUser);
+    router.route("/api/*").handler(this::handleCsrfForChanges);
+    new CandlesRoutes(vertx, config).mount(router);
+    new AlertsRoutes(vertx, config).mount(router);
+    new MarketsRoutes(vertx).mount(router);
+    router.get("/metrics").handler(AuthRoutes::requireApiUser).handler(this::handleMetrics);
+    router.route().handler(AuthRoutes::requirePageUser);
+    router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html"));
     router.route().failureHandler(this::handleFailure);
-    server = vertx.createHttpServer();
-    return server.requestHandler(router).listen(config.httpPort(), config.httpHost())
-        .onSuccess(s -> log.info("HTTP on {}:{}", config.httpHost(), s.actualPort()));
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setMaxWebSocketFrameSize(MAX_FRAME).setMaxWebSocketMessageSize(MAX_FRAME));
+    return vertx.deployVerticle(new BridgeVerticle(bridge))
+        .compose(id -> server.requestHandler(router).listen(config.httpPort(), config.httpHost()))
+        .onSuccess(s -> {
+          origins.bound(s.actualPort());
+          log.info("HTTP on {}:{}, browsers allowed from {}", config.httpHost(), s.actualPort(), origins.origins());
+          new FirstAdmin(vertx).ensure();
+        });
   }
 
   private void handleHealth(RoutingContext ctx) {
@@ -75,8 +118,8 @@ public final class HttpVerticle extends VerticleBase {
           reasons.add(f.result());
         }
       }
-      json(ctx, reasons.isEmpty() ? 200 : 503, new JsonObject().put("status", reasons.isEmpty() ? "READY" : "NOT_READY")
-          .put("reasons", new JsonArray(reasons)));
+      json(ctx, reasons.isEmpty() ? 200 : 503, new JsonObject()
+          .put("status", reasons.isEmpty() ? "READY" : "NOT_READY").put("reasons", new JsonArray(reasons)));
     });
   }
 
@@ -84,38 +127,24 @@ public final class HttpVerticle extends VerticleBase {
     ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
   }
 
-  private void handleCandles(RoutingContext ctx) {
-    candles(ctx).onSuccess(list -> ctx.response().putHeader("Content-Type", "application/json")
-        .end(new JsonArray(new ArrayList<>(list)).encode())).onFailure(ctx::fail);
-  }
-
-  private void handleCandlesCsv(RoutingContext ctx) {
-    candles(ctx).onSuccess(list -> ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
-        .putHeader("Content-Disposition", "inline; filename=\"candles.csv\"")
-        .end(CandleCsv.write(list))).onFailure(ctx::fail);
-  }
-
-  private Future<List<JsonObject>> candles(RoutingContext ctx) {
-    CandleQuery q;
-    try {
-      q = CandleQuery.parse(ctx.queryParams(), config);
-    } catch (ApiError e) {
-      return Future.failedFuture(e);
+  /** Before SockJS sees the request, on every transport: a logged-in session and an allowed origin. */
+  private void handleBridgeGate(RoutingContext ctx) {
+    if (!origins.allows(ctx.request())) {
+      ctx.fail(ApiError.forbidden("origin not allowed"));
+    } else if (AuthRoutes.username(ctx) == null) {
+      ctx.fail(ApiError.unauthorized());
+    } else {
+      ctx.next();
     }
-    return vertx.eventBus().<JsonArray>request(Addresses.DB_CANDLES_QUERY, q.toJson(), QUICK)
-        .map(Message::body)
-        .map(stored -> q.merge(stored, cache.recentCandles(q.symbol(), q.interval())));
   }
 
-  private void handleSymbols(RoutingContext ctx) {
-    JsonArray out = new JsonArray();
-    for (String symbol : config.symbols()) {
-      JsonObject trade = cache.lastTrade(symbol);
-      out.add(new JsonObject().put("symbol", symbol)
-          .put("price", trade == null ? null : trade.getString("price"))
-          .put("time", trade == null ? null : trade.getLong("time")));
+  private void handleCsrfForChanges(RoutingContext ctx) {
+    HttpMethod m = ctx.request().method();
+    if (m == HttpMethod.GET || m == HttpMethod.HEAD) {
+      ctx.next();
+    } else {
+      AuthRoutes.requireCsrfHeader(ctx);
     }
-    json(ctx, 200, out);
   }
 
   /** Every error of every route becomes a status and a JSON body here. */
@@ -126,6 +155,9 @@ public final class HttpVerticle extends VerticleBase {
     if (e instanceof ApiError api) {
       status = api.status();
       message = api.getMessage();
+      if (api.retryAfterMs() > 0) {
+        ctx.response().putHeader("Retry-After", String.valueOf((api.retryAfterMs() + 999) / 1000));
+      }
     } else if (e instanceof ReplyException r && (r.failureType() == ReplyFailure.TIMEOUT
         || r.failureType() == ReplyFailure.NO_HANDLERS)) {
       status = 503;
@@ -133,17 +165,22 @@ public final class HttpVerticle extends VerticleBase {
       log.warn("{} {}: {}", ctx.request().method(), ctx.request().path(), e.getMessage());
     } else if (e == null) {
       status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-      message = status == 404 ? "no such route" : "request failed";
+      message = switch (status) {
+        case 404 -> "no such route";
+        case 413 -> "request too large";
+        default -> "request failed";
+      };
     } else {
       status = 500;
       message = "internal error";
       log.error("{} {} failed", ctx.request().method(), ctx.request().uri(), e);
     }
-    json(ctx, status, new JsonObject().put("error", message));
+    if (!ctx.response().ended()) {
+      json(ctx, status, new JsonObject().put("error", message));
+    }
   }
 
-  private static void json(RoutingContext ctx, int status, Object body) {
-    String text = body instanceof JsonObject o ? o.encode() : ((JsonArray) body).encode();
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(text);
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
   }
 }

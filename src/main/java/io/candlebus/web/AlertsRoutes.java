@@ -1,0 +1,117 @@
+package io.candlebus.web;
+
+import io.candlebus.Addresses;
+import io.candlebus.config.CandlebusConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.math.BigDecimal;
+import java.util.Locale;
+
+/** {@code /api/alerts}: the logged-in user's minimum-price alerts, at most one per symbol. */
+final class AlertsRoutes {
+  private static final DeliveryOptions QUICK = new DeliveryOptions().setSendTimeout(5_000);
+
+  private final Vertx vertx;
+  private final CandlebusConfig config;
+
+  AlertsRoutes(Vertx vertx, CandlebusConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  /** Mounted behind the session and CSRF gates. */
+  void mount(Router router) {
+    router.get("/api/alerts").handler(this::handleList);
+    router.post("/api/alerts").handler(BodyHandler.create(false).setBodyLimit(4 * 1024)).handler(this::handlePut);
+    router.delete("/api/alerts/:id").handler(this::handleDelete);
+  }
+
+  private void handleList(RoutingContext ctx) {
+    vertx.eventBus().<JsonArray>request(Addresses.DB_ALERTS_LIST, user(ctx), QUICK)
+        .onSuccess(m -> json(ctx, 200, m.body().encode()))
+        .onFailure(ctx::fail);
+  }
+
+  private void handlePut(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      body = null;
+    }
+    if (body == null) {
+      ctx.fail(ApiError.badParameter("body", "expected {\"symbol\":\"BTCUSDT\",\"price\":\"49000\"}"));
+      return;
+    }
+    String symbol = body.getValue("symbol") instanceof String s ? s.trim().toUpperCase(Locale.ROOT) : null;
+    if (symbol == null || !config.symbols().contains(symbol)) {
+      ctx.fail(ApiError.badParameter("symbol", "must be one of " + String.join(",", config.symbols())));
+      return;
+    }
+    BigDecimal price = price(body.getValue("price"));
+    if (price == null) {
+      ctx.fail(ApiError.badParameter("price", "must be a positive decimal, e.g. \"49000.5\""));
+      return;
+    }
+    String username = AuthRoutes.username(ctx);
+    JsonObject request = user(ctx).put("symbol", symbol).put("price", price.toPlainString());
+    vertx.eventBus().<JsonObject>request(Addresses.DB_ALERT_PUT, request, QUICK)
+        .onSuccess(m -> {
+          changed(username);
+          json(ctx, 200, m.body().encode());
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void handleDelete(RoutingContext ctx) {
+    long id;
+    try {
+      id = Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      ctx.fail(ApiError.badParameter("id", "is not a number"));
+      return;
+    }
+    String username = AuthRoutes.username(ctx);
+    vertx.eventBus().<JsonObject>request(Addresses.DB_ALERT_DELETE, user(ctx).put("id", id), QUICK)
+        .onSuccess((Message<JsonObject> m) -> {
+          if (!m.body().getBoolean("deleted")) {
+            ctx.fail(ApiError.notFound("no alert " + id));
+            return;
+          }
+          changed(username);
+          ctx.response().setStatusCode(204).end();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void changed(String username) {
+    vertx.eventBus().publish(Addresses.ALERT_RULES_CHANGED, new JsonObject().put("username", username));
+  }
+
+  private static BigDecimal price(Object v) {
+    if (!(v instanceof String) && !(v instanceof Number)) {
+      return null;
+    }
+    try {
+      BigDecimal d = new BigDecimal(v.toString().trim());
+      return d.signum() > 0 && d.precision() - d.scale() <= 30 ? d.stripTrailingZeros() : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static JsonObject user(RoutingContext ctx) {
+    return new JsonObject().put("username", AuthRoutes.username(ctx));
+  }
+
+  private static void json(RoutingContext ctx, int status, String body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+  }
+}

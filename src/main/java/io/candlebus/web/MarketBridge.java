@@ -1,0 +1,213 @@
+package io.candlebus.web;
+
+import io.candlebus.Addresses;
+import io.candlebus.config.CandlebusConfig;
+import io.candlebus.domain.Interval;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Session;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SockJS event-bus bridge of {@code /eventbus}, speaking the protocol of {@code vertx-eventbus.js}. Browsers
+ * may only register, and only on {@code market.trade.<S>}, {@code market.candle.<S>.<i>} (carried symbols and
+ * intervals), {@code market.status} and their own {@code alerts.<username>}. Each address has one event-bus
+ * consumer on this node however many browsers registered it; its messages are encoded once and queued per
+ * browser in a {@link BridgeClient}. All state lives on one context, not the sockets' transport contexts.
+ */
+final class MarketBridge {
+  private static final Logger log = LoggerFactory.getLogger(MarketBridge.class);
+  /** A browser pings every 5 s (vertx-eventbus.js); silence this long closes its socket. */
+  static final long PING_TIMEOUT_MS = 30_000;
+  static final int MAX_REGISTRATIONS = 1_000;
+  static final int MAX_ADDRESS_LENGTH = 200;
+
+  private final Vertx vertx;
+  private final CandlebusConfig config;
+  private final Set<String> allowedMarketAddresses = new HashSet<>();
+  private final Map<String, Fanout> fanouts = new HashMap<>();
+  private final Set<BridgeClient> clients = new HashSet<>();
+  private final BridgeClient.Counters counters;
+  private Context context;
+
+  private record Fanout(MessageConsumer<Object> consumer, BridgeClient.Kind kind, Set<BridgeClient> clients) {}
+
+  MarketBridge(Vertx vertx, CandlebusConfig config, MeterRegistry registry) {
+    this.vertx = vertx;
+    this.config = config;
+    for (String symbol : config.symbols()) {
+      allowedMarketAddresses.add(Addresses.trade(symbol));
+      for (Interval i : config.intervals()) {
+        allowedMarketAddresses.add(Addresses.candle(symbol, i));
+      }
+    }
+    allowedMarketAddresses.add(Addresses.MARKET_STATUS);
+    Counter delivered = registry.counter("candlebus_bridge_messages_total");
+    Counter dropped = registry.counter("candlebus_bridge_dropped_trades_total");
+    Counter conflated = registry.counter("candlebus_bridge_conflated_candles_total");
+    this.counters = new BridgeClient.Counters() {
+      @Override
+      public void delivered(int n) {
+        delivered.increment(n);
+      }
+
+      @Override
+      public void droppedTrade() {
+        dropped.increment();
+      }
+
+      @Override
+      public void conflatedCandle() {
+        conflated.increment();
+      }
+    };
+    registry.gauge("candlebus_bridge_sockets", clients, Set::size);
+    registry.gauge("candlebus_bridge_queued_max", clients, cs -> cs.stream()
+        .mapToInt(c -> c.queued() + c.inFlight()).max().orElse(0));
+  }
+
+  /** Binds the bridge to its own context (a verticle's); call once, before any socket arrives. */
+  void start(Context bridgeContext) {
+    this.context = bridgeContext;
+    vertx.setPeriodic(PING_TIMEOUT_MS / 3, id -> context.runOnContext(v -> closeSilent()));
+  }
+
+  /** A new SockJS socket, on its transport context: refused unless its HTTP session is logged in. */
+  void handleSocket(SockJSSocket socket) {
+    Session session = socket.webSession();
+    String username = session == null ? null : session.get(AuthRoutes.USER);
+    if (username == null) {
+      socket.close(3000, "not_logged_in");
+      return;
+    }
+    BridgeClient client = new BridgeClient(socket, username, context, counters, System.currentTimeMillis());
+    socket.handler(data -> context.runOnContext(v -> handleData(client, data)));
+    socket.endHandler(v -> context.runOnContext(x -> handleClose(client)));
+    socket.exceptionHandler(e -> context.runOnContext(x -> handleClose(client)));
+    context.runOnContext(v -> clients.add(client));
+  }
+
+  private void handleData(BridgeClient c, Buffer data) {
+    if (c.closed) {
+      return;
+    }
+    JsonObject msg;
+    try {
+      msg = new JsonObject(data);
+    } catch (DecodeException | ClassCastException e) {
+      c.error("invalid_json");
+      return;
+    }
+    String type = msg.getString("type", null);
+    String address = msg.getValue("address") instanceof String a ? a : null;
+    c.lastPing = System.currentTimeMillis();
+    if ("ping".equals(type)) {
+      return;
+    }
+    if (type == null) {
+      c.error("missing_type");
+    } else if (address == null) {
+      c.error("missing_address");
+    } else if ("register".equals(type)) {
+      register(c, address);
+    } else if ("unregister".equals(type)) {
+      unregister(c, address);
+    } else if ("send".equals(type) || "publish".equals(type)) {
+      c.error("access_denied"); // browsers may listen, never talk to the bus
+    } else {
+      c.error("invalid_type");
+    }
+  }
+
+  private void register(BridgeClient c, String address) {
+    if (address.length() > MAX_ADDRESS_LENGTH || !allowed(c, address)) {
+      c.error("access_denied");
+      return;
+    }
+    if (c.registrations.size() >= MAX_REGISTRATIONS) {
+      c.error("max_handlers_reached");
+      return;
+    }
+    if (!c.registrations.add(address)) {
+      c.error("address_already_registered");
+      return;
+    }
+    fanouts.computeIfAbsent(address, this::subscribe).clients().add(c);
+  }
+
+  private boolean allowed(BridgeClient c, String address) {
+    return allowedMarketAddresses.contains(address) || address.equals(Addresses.alerts(c.username));
+  }
+
+  private Fanout subscribe(String address) {
+    BridgeClient.Kind kind = address.startsWith(Addresses.MARKET_TRADE_PREFIX) ? BridgeClient.Kind.TRADE
+        : address.startsWith(Addresses.MARKET_CANDLE_PREFIX) ? BridgeClient.Kind.CANDLE : BridgeClient.Kind.OTHER;
+    Set<BridgeClient> members = new HashSet<>();
+    // created on the bridge's context, so its messages arrive there too
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, m -> {
+      if (members.isEmpty()) {
+        return;
+      }
+      String frame = new JsonObject().put("type", "rec").put("address", address).put("body", m.body()).encode();
+      for (BridgeClient member : members) {
+        member.offer(kind, address, frame);
+      }
+    });
+    return new Fanout(consumer, kind, members);
+  }
+
+  private void unregister(BridgeClient c, String address) {
+    if (c.registrations.remove(address)) {
+      leave(c, address);
+    }
+  }
+
+  private void leave(BridgeClient c, String address) {
+    Fanout f = fanouts.get(address);
+    if (f != null && f.clients().remove(c) && f.clients().isEmpty()) {
+      fanouts.remove(address);
+      f.consumer().unregister();
+    }
+  }
+
+  private void handleClose(BridgeClient c) {
+    if (c.closed) {
+      return;
+    }
+    c.registrations.forEach(a -> leave(c, a));
+    c.registrations.clear();
+    c.close();
+    clients.remove(c);
+  }
+
+  private void closeSilent() {
+    long deadline = System.currentTimeMillis() - PING_TIMEOUT_MS;
+    for (BridgeClient c : Set.copyOf(clients)) {
+      if (c.lastPing < deadline) {
+        log.debug("bridge: closing the socket of {}: no ping for {} ms", c.username, PING_TIMEOUT_MS);
+        c.socket.close();
+        handleClose(c);
+      }
+    }
+  }
+
+  /** Closes every socket (the node stops). */
+  void closeAll() {
+    context.runOnContext(v -> Set.copyOf(clients).forEach(c -> {
+      c.socket.close();
+      handleClose(c);
+    }));
+  }
+}
