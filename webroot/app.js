@@ -340,6 +340,7 @@ async function logout() {
 function exposeHooks() {
   window.candlebus = Object.freeze({
     candles: () => candleChart.candles(),
+    ignoredCandles: () => candleChart.ignored(),
     bridgeOpen: () => bridge.open,
     lastPrice: () => state.lastTrade?.price ?? null,
     symbol: () => state.symbol,

@@ -18,8 +18,8 @@ export class CandleChart {
   #volume;
   #legend;
   #minimumLine = null;
-  #minimum = null;
   #onNearOldest = () => {};
+  #ignored = []; // the last few live updates the book refused (stale or repeated), for the tests
 
   constructor(container, legend) {
     this.#legend = legend;
@@ -92,6 +92,7 @@ export class CandleChart {
     const candle = normalizeCandle(rawCandle);
     const change = this.#book.upsert(candle);
     if (change === Change.IGNORED) {
+      this.#ignored = [...this.#ignored.slice(-19), { openTime: candle.openTime, trades: candle.trades, closed: candle.closed }];
       return;
     }
     if (change === Change.INSERTED || this.#zone.isStale()) {
@@ -118,8 +119,12 @@ export class CandleChart {
     }));
   }
 
+  /** The last live updates refused as stale or repeated, oldest first. */
+  ignored() {
+    return [...this.#ignored];
+  }
+
   setMinimum(price) {
-    this.#minimum = price;
     if (this.#minimumLine) {
       this.#candles.removePriceLine(this.#minimumLine);
       this.#minimumLine = null;

@@ -5,6 +5,7 @@ import { getJson } from './api.js';
 import { element } from './ui.js';
 
 const SHOWN = 250; // rows drawn at once; the filter narrows the rest
+const RETRY_MS = 30_000; // after a 503 (Binance's exchangeInfo not reachable right now)
 
 export class MarketsPanel {
   #ui;
@@ -28,10 +29,16 @@ export class MarketsPanel {
       this.#ui.count.textContent = String(fresh);
       this.#ui.count.dataset.fresh = String(fresh > 0);
     } catch (e) {
-      this.#ui.count.textContent = '0';
-      this.#ui.note.textContent = `Markets unavailable: ${e.message}`;
+      this.#ui.count.textContent = '–';
+      this.#ui.count.title = 'Markets unavailable';
+      const retry = e.status === 503;
+      this.#ui.note.textContent = `Markets unavailable: ${e.message}.${retry ? ' Retrying shortly.' : ''}`;
+      if (retry) {
+        setTimeout(() => this.load(), RETRY_MS);
+      }
       return;
     }
+    this.#ui.count.title = '';
     this.#render();
   }
 

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -31,6 +33,11 @@ public final class Browser implements AutoCloseable {
   public static final String CHROMEDRIVER = "/usr/bin/chromedriver";
   /** Long enough for a loaded 2-core box; every wait polls, so a healthy run never waits this long. */
   public static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  // Selenium bundles DevTools bindings for a few Chrome versions only and warns about every other one; these
+  // tests use no DevTools (WebDriver commands only). Held here so the level outlives garbage collection.
+  private static final Logger DEVTOOLS_LOG = quiet("org.openqa.selenium.devtools");
+  private static final Logger CHROMIUM_LOG = quiet("org.openqa.selenium.chromium");
 
   private final Path profile;
   private final ChromeDriver driver;
@@ -57,8 +64,14 @@ public final class Browser implements AutoCloseable {
         .usingAnyFreePort()
         .build();
     driver = new ChromeDriver(service, options);
-    driver.manage().window().setSize(new Dimension(1440, 900));
+    viewport(1440, 900);
     driver.manage().timeouts().pageLoadTimeout(PATIENCE).scriptTimeout(PATIENCE);
+  }
+
+  /** Sizes the window so that the page itself gets width x height (the window's frame comes on top). */
+  public void viewport(int width, int height) {
+    List<Number> frame = js("return [window.outerWidth - window.innerWidth, window.outerHeight - window.innerHeight]");
+    driver.manage().window().setSize(new Dimension(width + frame.get(0).intValue(), height + frame.get(1).intValue()));
   }
 
   public ChromeDriver driver() {
@@ -133,6 +146,12 @@ public final class Browser implements AutoCloseable {
     } finally {
       deleteQuietly(profile);
     }
+  }
+
+  private static Logger quiet(String name) {
+    Logger logger = Logger.getLogger(name);
+    logger.setLevel(Level.SEVERE);
+    return logger;
   }
 
   private static void deleteQuietly(Path dir) {
