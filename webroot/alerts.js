@@ -114,13 +114,15 @@ export class MinimumPriceBox {
     this.#showList();
   }
 
+  // Beeps only when a new price crosses into "on": not on load, not when the trader moves the minimum.
   #evaluate(byPrice) {
     const minimum = this.minimum();
-    const on = minimum !== null && this.#lastPrice !== null && compareDecimals(this.#lastPrice, minimum) >= 0;
+    const known = minimum !== null && this.#lastPrice !== null;
+    const on = known && compareDecimals(this.#lastPrice, minimum) >= 0;
     if (byPrice && on && this.#on === false) {
       beep();
     }
-    this.#on = on;
+    this.#on = known ? on : null;
     this.#ui.box.dataset.alert = on ? 'on' : 'off';
     this.#ui.box.dataset.level = minimum === null ? 'none' : on ? 'above' : 'below';
     this.#ui.state.textContent = describe(minimum, this.#lastPrice, on);

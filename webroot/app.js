@@ -98,6 +98,16 @@ function fillSelectors() {
   intervalSelect.replaceChildren(...state.intervals.map((i) => new Option(i, i)));
   symbolSelect.addEventListener('change', () => showSymbol(symbolSelect.value, state.interval));
   intervalSelect.addEventListener('change', () => showInterval(intervalSelect.value));
+  addEventListener('hashchange', followAddress); // a bookmark or a typed #ETHUSDT/5m
+}
+
+function followAddress() {
+  const [symbol, interval] = initialView();
+  if (symbol !== state.symbol) {
+    showSymbol(symbol, interval);
+  } else if (interval !== state.interval) {
+    showInterval(interval);
+  }
 }
 
 // From the address (#ETHUSDT/5m, bookmarkable), else the last visit, else the first carried.

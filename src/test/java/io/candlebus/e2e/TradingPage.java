@@ -88,6 +88,16 @@ final class TradingPage {
         browser.js("return window.candlebus.minimum()")));
   }
 
+  /** Beeps the page asked for (muted or not): one per crossing into "on". */
+  long beeps() {
+    return ((Number) browser.js("return window.candlebus.beeps()")).longValue();
+  }
+
+  /** The texts of the toasts shown now (read in one go: they come and go by themselves). */
+  List<String> toasts() {
+    return browser.js("return [...document.querySelectorAll('.toast')].map(t => t.textContent)");
+  }
+
   String minimumInput() {
     return browser.byTestId("min-price-input").getAttribute("value");
   }

@@ -32,6 +32,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -45,10 +46,12 @@ import org.openqa.selenium.Cookie;
 /**
  * The page in headless Chromium against candlebus on the simulator (a 1m candle per real second) and a real
  * PostgreSQL, logged in through the server's form. The browser reaches candlebus through a {@link CutProxy}, so
- * a test can take the network away from it. Each test logs in as its own user.
+ * a test can take the network away from it. Tests that change a user's state log in as a user of their own; the
+ * others share one login ({@value #VIEWER}), since each login costs a deliberately slow password check.
  */
 class TradingPageE2ETest {
   private static final long MINUTE = 60_000;
+  private static final String VIEWER = "alice";
   @TempDir
   static Path dir;
   static Vertx vertx;
@@ -58,6 +61,8 @@ class TradingPageE2ETest {
   static String base;
   static Browser browser;
   static final List<JsonObject> candleMessages = Collections.synchronizedList(new ArrayList<>());
+  static final AtomicLong latestTradeId = new AtomicLong();
+  static String loggedIn; // whose session the browser holds
   TradingPage page;
 
   @BeforeAll
@@ -74,8 +79,9 @@ class TradingPageE2ETest {
         "CANDLEBUS_INTERVALS", "1m,5m", "CANDLEBUS_HISTORY_LIMIT", "120", "CANDLEBUS_PUBLIC_ORIGIN", base))));
     proxy.target(gateway.httpPort());
     vertx.eventBus().<JsonObject>consumer(Addresses.candle("BTCUSDT", Interval.M1), m -> candleMessages.add(m.body()));
-    TestUsers.create(vertx, db, "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi",
-        "trader");
+    vertx.eventBus().<JsonObject>consumer(Addresses.trade("BTCUSDT"),
+        m -> latestTradeId.accumulateAndGet(m.body().getLong("tradeId", 0L), Math::max));
+    TestUsers.create(vertx, db, VIEWER, "carol", "dave", "frank", "heidi", "ivan", "trader");
     await(gateway.backfillDone()); // a page loaded before the backfill ends could show its hole
     browser = new Browser();
   }
@@ -90,11 +96,24 @@ class TradingPageE2ETest {
   }
 
   @BeforeEach
-  void freshVisit() {
+  void newPage() {
+    page = new TradingPage(browser, base);
+  }
+
+  /** The page of BTCUSDT 1m as user: a login through the form, or a fresh load if the browser is logged in. */
+  private void visitAs(String user) {
+    if (user.equals(loggedIn)) {
+      browser.open("about:blank"); // a new document, not a jump within the old one
+      browser.open(base + "/#BTCUSDT/1m");
+      page.waitLoaded();
+      return;
+    }
     browser.open(base + "/login");
     browser.driver().manage().deleteAllCookies();
     browser.js("localStorage.clear()");
-    page = new TradingPage(browser, base);
+    loggedIn = null;
+    page.login(user, TestUsers.PASSWORD);
+    loggedIn = user;
   }
 
   @AfterEach
@@ -103,8 +122,8 @@ class TradingPageE2ETest {
   }
 
   @Test
-  void afterLoginCandlesArriveAndTheLastCandleChanges() {
-    page.login("alice", TestUsers.PASSWORD);
+  void candlesArriveAndTheLastCandleChanges() {
+    visitAs(VIEWER);
     assertThat(page.symbols().getOptions()).extracting(o -> o.getText()).containsExactly("BTCUSDT", "ETHUSDT");
     assertThat(page.intervals().getOptions()).extracting(o -> o.getText()).containsExactly("1m", "5m");
     List<ChartCandle> history = browser.until("an hour of history", d -> page.candles().size() >= 60 ? page.candles()
@@ -120,7 +139,7 @@ class TradingPageE2ETest {
   @Test
   void lastPriceFollowsTheSimulatorsTradesAndTheSelectedSymbol() {
     long since = sim.now() - MINUTE; // the price the page starts from may be the trade just before it opened
-    page.login("bob", TestUsers.PASSWORD);
+    visitAs(VIEWER);
     Set<String> seen = new LinkedHashSet<>();
     browser.until("5 different last prices", d -> {
       String p = page.lastPrice();
@@ -143,20 +162,19 @@ class TradingPageE2ETest {
 
   @Test
   void minimumBelowTheLastPriceLightsTheBoxAndAboveItDoesNot() {
-    page.login("carol", TestUsers.PASSWORD);
+    visitAs("carol");
     BigDecimal last = page.waitForLastPrice();
     assertThat(page.alert()).isEqualTo("off");
 
-    String below = last.divide(BigDecimal.valueOf(2), 2, RoundingMode.DOWN).toPlainString();
+    String below = plain(last.divide(BigDecimal.valueOf(2), 2, RoundingMode.DOWN));
     page.setMinimum(below);
     page.waitAlert("on");
     assertThat(storedAlerts("carol")).containsExactly(Map.entry("BTCUSDT", below));
 
-    String above = last.multiply(BigDecimal.valueOf(2)).toPlainString();
+    String above = plain(last.multiply(BigDecimal.valueOf(2)));
     page.setMinimum(above);
     page.waitAlert("off");
-    assertThat(storedAlerts("carol")).containsExactly(Map.entry("BTCUSDT",
-        new BigDecimal(above).stripTrailingZeros().toPlainString()));
+    assertThat(storedAlerts("carol")).containsExactly(Map.entry("BTCUSDT", above));
 
     page.setMinimum("");
     assertThat(page.alert()).isEqualTo("off");
@@ -165,8 +183,8 @@ class TradingPageE2ETest {
 
   @Test
   void theMinimumSurvivesAReloadAndReachesTheUsersOtherSessions() {
-    page.login("dave", TestUsers.PASSWORD);
-    String below = page.waitForLastPrice().subtract(BigDecimal.valueOf(1000)).toPlainString();
+    visitAs("dave");
+    String below = plain(page.waitForLastPrice().subtract(BigDecimal.valueOf(1000)));
     page.setMinimum(below);
     page.waitAlert("on");
 
@@ -178,8 +196,38 @@ class TradingPageE2ETest {
   }
 
   @Test
+  void aPriceCrossingIntoTheMinimumBeepsOnceAndTheServersAlertShows() {
+    visitAs("ivan");
+    BigDecimal last = page.waitForLastPrice();
+    String minimum = plain(last.multiply(new BigDecimal("1.5")).setScale(2, RoundingMode.DOWN));
+    page.setMinimum(minimum);
+    page.waitAlert("off");
+    long beeps = page.beeps();
+
+    // trades the page must take as the newest: real ones (lower ids) are refused from here on
+    long id = latestTradeId.get() + 100_000;
+    String high = plain(last.multiply(BigDecimal.valueOf(2)));
+    publishTrade(id, high);
+    page.waitAlert("on");
+    browser.until("one beep", d -> page.beeps() == beeps + 1);
+    browser.until("candlebus's own alert as a toast", d -> page.toasts().stream()
+        .anyMatch(t -> t.contains("BTCUSDT is at or above your minimum " + minimum + " (last " + high + ")")));
+
+    String higher = plain(last.multiply(BigDecimal.valueOf(2)).add(BigDecimal.ONE));
+    publishTrade(id + 1, higher);
+    browser.until("the next price shown", d -> page.lastPrice().equals(higher));
+    assertThat(page.beeps()).as("still on: no new crossing").isEqualTo(beeps + 1);
+
+    publishTrade(id + 2, plain(last));
+    page.waitAlert("off");
+    publishTrade(id + 3, high);
+    page.waitAlert("on");
+    browser.until("a second beep for the second crossing", d -> page.beeps() == beeps + 2);
+  }
+
+  @Test
   void afterTheConnectionIsCutAndRestoredNoCandleIsMissing() {
-    page.login("erin", TestUsers.PASSWORD);
+    visitAs(VIEWER);
     browser.until("an hour of candles", d -> page.candles().size() >= 60);
     long newestBefore = page.lastCandle().openTime();
 
@@ -197,7 +245,7 @@ class TradingPageE2ETest {
     assertThat(after).extracting(ChartCandle::openTime).contains(newestBefore + MINUTE, newestBefore + 2 * MINUTE,
         newestBefore + 3 * MINUTE);
     // and what it filled in is what candlebus stored
-    JsonArray stored = session("erin").getArray("/api/candles?symbol=BTCUSDT&interval=1m&startTime="
+    JsonArray stored = session(VIEWER).getArray("/api/candles?symbol=BTCUSDT&interval=1m&startTime="
         + (newestBefore + MINUTE) + "&endTime=" + (newestBefore + 3 * MINUTE));
     for (int i = 0; i < stored.size(); i++) {
       JsonObject s = stored.getJsonObject(i);
@@ -209,7 +257,7 @@ class TradingPageE2ETest {
 
   @Test
   void staleAndRepeatedCandleUpdatesLeaveTheChartAsItWas() {
-    page.login("grace", TestUsers.PASSWORD);
+    visitAs(VIEWER);
     browser.until("an hour of candles", d -> page.candles().size() >= 60);
     // a window seen on the bus from its first update to its close, already three windows old
     List<JsonObject> window = browser.until("a whole window on the bus, three windows old", d -> wholeOldWindow());
@@ -238,7 +286,7 @@ class TradingPageE2ETest {
       + "Tuple.of(username, String[]) spreads the array as varargs (see the web branch's report)")
   void marketsListBinancesSymbolsAndMarkTheNewOnesOnlyOnTheFirstVisit() {
     int listed = Http.getObject(sim.restBaseUrl() + "/api/v3/exchangeInfo").getJsonArray("symbols").size();
-    page.login("heidi", TestUsers.PASSWORD);
+    visitAs("heidi");
     assertThat(page.marketsNewCount()).as("all new on the first visit").isEqualTo(listed);
     browser.js("document.querySelector('.markets').open = true");
     assertThat(page.marketRows(".is-new")).as("drawn, new first, at most 250").isEqualTo(250);
@@ -253,11 +301,12 @@ class TradingPageE2ETest {
 
   @Test
   void logoutEndsTheSession() {
-    page.login("frank", TestUsers.PASSWORD);
+    visitAs("frank");
     Cookie session = browser.driver().manage().getCookieNamed("candlebus.session");
     assertThat(session).isNotNull();
 
     browser.byTestId("logout").click();
+    loggedIn = null;
     browser.until("the login page", d -> d.getCurrentUrl().equals(base + "/login"));
     assertThat(page.fetch("/api/candles?symbol=BTCUSDT&interval=1m")).containsEntry("status", 401L);
     browser.open(base + "/");
@@ -268,9 +317,8 @@ class TradingPageE2ETest {
 
   @Test
   void screenshotOfTheLivePageWithAnActiveAlert() {
-    page.login("trader", TestUsers.PASSWORD);
-    String minimum = page.waitForLastPrice().multiply(new BigDecimal("0.998")).setScale(2, RoundingMode.DOWN)
-        .toPlainString();
+    visitAs("trader");
+    String minimum = plain(page.waitForLastPrice().multiply(new BigDecimal("0.998")).setScale(2, RoundingMode.DOWN));
     page.setMinimum(minimum);
     page.waitAlert("on");
     browser.until("an hour of candles", d -> page.candles().size() >= 60);
@@ -291,6 +339,17 @@ class TradingPageE2ETest {
       return "on".equals(page.alert());
     });
     assertThat(Path.of("target/screenshot.png")).isNotEmptyFile();
+  }
+
+  /** A decimal as candlebus writes it: plain, no trailing zeros. */
+  private static String plain(BigDecimal d) {
+    return d.stripTrailingZeros().toPlainString();
+  }
+
+  private static void publishTrade(long id, String price) {
+    vertx.eventBus().publish(Addresses.trade("BTCUSDT"), new JsonObject().put("symbol", "BTCUSDT").put("tradeId", id)
+        .put("firstTradeId", id).put("lastTradeId", id).put("price", price).put("qty", "0.5")
+        .put("time", sim.now()).put("buyerMaker", false));
   }
 
   private static void assertContiguous(List<ChartCandle> candles) {
