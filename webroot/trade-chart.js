@@ -1,12 +1,21 @@
 // The last price, trade by trade (one point per second: the chart's time resolution), with the trader's minimum
-// drawn across it.
+// drawn across it. A baseline series at the minimum: green above it, red below, so the state reads at a glance.
 
 /* global LightweightCharts */
 import { COLORS, chartOptions, minimumLine, priceFormat } from './chart-theme.js';
 import { decimalPlaces } from './decimal.js';
 import { ZoneShift } from './zone.js';
 
-const { createChart, AreaSeries } = LightweightCharts;
+const { createChart, BaselineSeries } = LightweightCharts;
+
+const NEUTRAL = {
+  topLineColor: COLORS.line, topFillColor1: 'rgba(76, 141, 255, 0.22)', topFillColor2: 'rgba(76, 141, 255, 0.02)',
+  bottomLineColor: COLORS.line, bottomFillColor1: 'rgba(76, 141, 255, 0.02)', bottomFillColor2: 'rgba(76, 141, 255, 0.22)',
+};
+const AGAINST_MINIMUM = {
+  topLineColor: COLORS.up, topFillColor1: 'rgba(22, 199, 132, 0.28)', topFillColor2: 'rgba(22, 199, 132, 0.04)',
+  bottomLineColor: COLORS.down, bottomFillColor1: 'rgba(234, 57, 67, 0.04)', bottomFillColor2: 'rgba(234, 57, 67, 0.28)',
+};
 const KEEP = 5000; // points kept; the oldest go when there are a fifth more
 
 export class TradeChart {
@@ -20,10 +29,8 @@ export class TradeChart {
 
   constructor(container) {
     this.#chart = createChart(container, chartOptions(() => this.#zone, { seconds: true }));
-    this.#series = this.#chart.addSeries(AreaSeries, {
-      lineColor: COLORS.line, lineWidth: 2,
-      topColor: 'rgba(76, 141, 255, 0.28)', bottomColor: 'rgba(76, 141, 255, 0.02)',
-      priceLineColor: COLORS.line,
+    this.#series = this.#chart.addSeries(BaselineSeries, {
+      ...NEUTRAL, lineWidth: 2, priceLineColor: COLORS.line,
       // the minimum stays in view even when the price is far from it: seeing the distance is the point
       autoscaleInfoProvider: (original) => withMinimum(original(), this.#minimum),
     });
@@ -58,6 +65,8 @@ export class TradeChart {
 
   setMinimum(price) {
     this.#minimum = price === null ? null : Number(price);
+    this.#series.applyOptions(price === null ? NEUTRAL
+      : { ...AGAINST_MINIMUM, baseValue: { type: 'price', price: this.#minimum } });
     if (this.#minimumLine) {
       this.#series.removePriceLine(this.#minimumLine);
       this.#minimumLine = null;
