@@ -73,6 +73,8 @@ public final class Gateway {
     Gateway g = new Gateway(vertx, owns, registry);
     // Binance counts REST weight per IP: one limiter for every REST caller of the node
     RestWeightLimiter limiter = RestWeightLimiter.binanceDefault();
+    registry.gauge("candlebus_rest_weight_used", limiter, l -> l.used(System.currentTimeMillis()));
+    registry.gauge("candlebus_rest_weight_limit", limiter, RestWeightLimiter::limit);
     g.backfill = new BackfillVerticle(config, limiter, registry);
     g.http = new HttpVerticle(config, registry);
     return g.add(new PersistenceVerticle(config, registry))

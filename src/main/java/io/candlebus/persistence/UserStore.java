@@ -92,7 +92,8 @@ public final class UserStore {
 
   /** Marks {@code symbols} seen by the user and returns those it had not seen before. */
   public Future<List<String>> markSeen(String username, List<String> symbols) {
-    return pool.preparedQuery(Sql.MARK_SEEN).execute(Tuple.of(username, symbols.toArray(new String[0])))
+    return pool.preparedQuery(Sql.MARK_SEEN)
+        .execute(Tuple.tuple().addValue(username).addValue(symbols.toArray(new String[0])))
         .map(rows -> {
           List<String> fresh = new ArrayList<>(rows.size());
           rows.forEach(r -> fresh.add(r.getString(0)));

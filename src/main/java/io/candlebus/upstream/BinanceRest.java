@@ -45,8 +45,6 @@ public final class BinanceRest {
     this.registry = registry;
     this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000)
         .setIdleTimeout(60).setVerifyHost(true));
-    registry.gauge("candlebus_rest_weight_used", limiter, l -> l.used(System.currentTimeMillis()));
-    registry.gauge("candlebus_rest_weight_limit", limiter, RestWeightLimiter::limit);
   }
 
   public RestWeightLimiter limiter() {

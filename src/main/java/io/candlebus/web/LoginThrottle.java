@@ -18,7 +18,7 @@ public final class LoginThrottle {
   static final int REFUSE_AFTER = 10;
   static final long WINDOW_MS = 15 * 60_000L;
   static final long FIRST_DELAY_MS = 250;
-  static final long MAX_DELAY_MS = 4_000;
+  static final long MAX_DELAY_MS = 2_000;
   /** Keys remembered at most; beyond, the longest idle are forgotten (bounded memory under a spray). */
   static final int MAX_KEYS = 100_000;
 

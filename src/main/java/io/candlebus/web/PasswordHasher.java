@@ -20,8 +20,8 @@ public final class PasswordHasher {
   private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getDecoder();
   private static final SecureRandom RANDOM = new SecureRandom();
-  /** Verified against when the user does not exist, so the answer takes as long either way. */
-  private static final String DUMMY = new PasswordHasher().hash("not a password".toCharArray());
+  /** Derived with when the user does not exist, so the answer takes as long either way. */
+  private static final byte[] DUMMY_SALT = new byte[SALT_BYTES];
 
   public String hash(char[] password) {
     byte[] salt = new byte[SALT_BYTES];
@@ -32,8 +32,11 @@ public final class PasswordHasher {
 
   /** True when {@code password} matches {@code stored}; a null {@code stored} (no such user) takes as long. */
   public boolean verify(char[] password, String stored) {
-    boolean known = stored != null;
-    String[] parts = (known ? stored : DUMMY).split("\\$");
+    if (stored == null) {
+      derive(password, DUMMY_SALT, ITERATIONS);
+      return false;
+    }
+    String[] parts = stored.split("\\$");
     // "", "pbkdf2-sha512", "i=N", salt, hash
     if (parts.length != 5 || !"pbkdf2-sha512".equals(parts[1]) || !parts[2].startsWith("i=")) {
       return false;
@@ -43,7 +46,7 @@ public final class PasswordHasher {
       byte[] salt = B64D.decode(parts[3]);
       byte[] expected = B64D.decode(parts[4]);
       byte[] actual = derive(password, salt, iterations);
-      return MessageDigest.isEqual(expected, actual) && known;
+      return MessageDigest.isEqual(expected, actual);
     } catch (IllegalArgumentException e) {
       return false;
     }
@@ -66,5 +69,4 @@ public final class PasswordHasher {
       spec.clearPassword();
     }
   }
-
 }

@@ -1,0 +1,131 @@
+package io.candlebus.testing;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A browser-less client of the SockJS event-bus bridge over SockJS's WebSocket transport
+ * ({@code /eventbus/<server>/<session>/websocket}), speaking vertx-eventbus.js's protocol.
+ */
+public final class SockJsClient {
+  private final WebSocketClient client;
+  private final List<JsonObject> received = new ArrayList<>();
+  private final AtomicLong count = new AtomicLong();
+  private WebSocket ws;
+  private volatile boolean opened;
+  private volatile boolean closed;
+  private volatile Short closeStatus;
+
+  private SockJsClient(WebSocketClient client) {
+    this.client = client;
+  }
+
+  /**
+   * Connects with the session cookie (may be null) and Origin (may be null); {@code receiveBuffer} > 0 shrinks the
+   * socket's receive buffer, so a paused client pushes back quickly.
+   */
+  public static Future<SockJsClient> connect(Vertx vertx, int port, String sessionCookie, String origin,
+      int receiveBuffer) {
+    WebSocketClientOptions o = new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22);
+    if (receiveBuffer > 0) {
+      o.setReceiveBufferSize(receiveBuffer);
+    }
+    SockJsClient c = new SockJsClient(vertx.createWebSocketClient(o));
+    String session = UUID.randomUUID().toString().substring(0, 8);
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI("/eventbus/000/" + session + "/websocket").setAllowOriginHeader(origin != null);
+    if (origin != null) {
+      options.addHeader("Origin", origin);
+    }
+    if (sessionCookie != null) {
+      options.addHeader("Cookie", "candlebus.session=" + sessionCookie);
+    }
+    return c.client.connect(options).map(ws -> {
+      c.ws = ws;
+      ws.textMessageHandler(c::onFrame);
+      ws.closeHandler(v -> {
+        c.closed = true;
+        c.closeStatus = ws.closeStatusCode();
+      });
+      return c;
+    });
+  }
+
+  private void onFrame(String frame) {
+    if (frame.equals("o")) {
+      opened = true;
+    } else if (frame.startsWith("a")) {
+      JsonArray messages = new JsonArray(frame.substring(1));
+      synchronized (received) {
+        for (int i = 0; i < messages.size(); i++) {
+          received.add(new JsonObject(messages.getString(i)));
+        }
+      }
+      count.addAndGet(messages.size());
+    } else if (frame.startsWith("c")) {
+      closed = true;
+    }
+  }
+
+  public boolean opened() {
+    return opened;
+  }
+
+  public boolean closed() {
+    return closed;
+  }
+
+  public Short closeStatus() {
+    return closeStatus;
+  }
+
+  public long count() {
+    return count.get();
+  }
+
+  public List<JsonObject> received() {
+    synchronized (received) {
+      return new ArrayList<>(received);
+    }
+  }
+
+  public List<JsonObject> received(String type) {
+    return received().stream().filter(m -> type.equals(m.getString("type"))).toList();
+  }
+
+  public Future<Void> send(JsonObject message) {
+    return ws.writeTextMessage(new JsonArray().add(message.encode()).encode());
+  }
+
+  public Future<Void> register(String address) {
+    return send(new JsonObject().put("type", "register").put("address", address).put("headers", new JsonObject()));
+  }
+
+  public Future<Void> writeRaw(String text) {
+    return ws.writeTextMessage(text);
+  }
+
+  /** Stops reading from the socket: the server's writes back up. */
+  public void pause() {
+    ws.pause();
+  }
+
+  public void resume() {
+    ws.resume();
+  }
+
+  public Future<Void> close() {
+    return (ws == null ? Future.<Void>succeededFuture() : ws.close().recover(e -> Future.succeededFuture()))
+        .compose(v -> client.close());
+  }
+}
