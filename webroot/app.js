@@ -163,10 +163,30 @@ async function showInterval(interval) {
   // subscribe before fetching: the book merges both, so nothing between the two is lost
   state.candleSubscription = bridge.subscribe(`market.candle.${symbol}.${interval}`, (c) => {
     if (c.symbol === symbol && c.interval === interval) {
-      candleChart.apply(c);
+      candleArrived(generation, c);
     }
   });
   await loadHistory(generation, symbol, interval);
+}
+
+function candleArrived(generation, candle) {
+  const previous = candleChart.last();
+  candleChart.apply(candle);
+  if (previous && !previous.closed && candle.openTime > previous.openTime) {
+    // a slow page gets only the newest candle per series: the close of the previous window may have been skipped
+    refreshWindow(generation, previous.openTime);
+  }
+}
+
+async function refreshWindow(generation, openTime) {
+  try {
+    const candles = await api.candles(state.symbol, state.interval, { startTime: openTime, limit: 2 });
+    if (generation === state.generation) {
+      candleChart.merge(candles);
+    }
+  } catch (e) {
+    console.warn('candle refresh', e);
+  }
 }
 
 async function loadHistory(generation, symbol, interval, attempt = 0) {

@@ -62,10 +62,13 @@ export class MarketsPanel {
     if (this.#carried.has(m.symbol)) {
       symbolCell.append(element('span', { className: 'pill carried', text: 'live', title: 'Carried by candlebus' }));
     }
-    const tr = element('tr', {}, symbolCell,
-      element('td', { text: `${m.baseAsset}/${m.quoteAsset}` }),
-      element('td', { className: `market-status ${m.status === 'TRADING' ? 'trading' : 'halted'}`, text: m.status }));
+    if (m.status !== 'TRADING') {
+      symbolCell.append(element('span', { className: 'pill halted', text: m.status, title: 'Not trading now' }));
+    }
+    const pair = `${m.baseAsset}/${m.quoteAsset}`;
+    const tr = element('tr', {}, symbolCell, element('td', { text: pair, title: pair }));
     tr.classList.toggle('is-new', m.new === true);
+    tr.classList.toggle('halted', m.status !== 'TRADING');
     return tr;
   }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -22,6 +23,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.chromium.ChromiumNetworkConditions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -41,6 +44,7 @@ public final class Browser implements AutoCloseable {
 
   private final Path profile;
   private final ChromeDriver driver;
+  private Supplier<String> describer = () -> "";
 
   public Browser() {
     // with both paths given Selenium Manager has nothing to look up, so it never runs
@@ -100,11 +104,29 @@ public final class Browser implements AutoCloseable {
     return (T) ((JavascriptExecutor) driver).executeScript(script, args);
   }
 
-  /** Polls condition until it yields a non-null, non-false value, or fails with what after the deadline. */
+  /**
+   * Polls condition until it yields a non-null, non-false value, or fails after the deadline naming what it
+   * waited for, the page's state (see {@link #describe(Supplier)}) and what the page logged.
+   */
   public <T> T until(String what, Duration timeout, Function<WebDriver, T> condition) {
     return new WebDriverWait(driver, timeout, Duration.ofMillis(50))
-        .withMessage(() -> "waiting until " + what)
+        .withMessage(() -> "waiting until " + what + "; the page: " + describer.get() + "; its console: "
+            + console())
         .until(condition);
+  }
+
+  /** What a failed wait reports about the page (e.g. its window.candlebus state). */
+  public void describe(Supplier<String> describer) {
+    this.describer = describer;
+  }
+
+  /** The page's console messages since the last call (Chromium keeps warnings and errors). */
+  public List<String> console() {
+    try {
+      return driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::toString).toList();
+    } catch (RuntimeException e) {
+      return List.of("(no console: " + e.getMessage() + ")");
+    }
   }
 
   public <T> T until(String what, Function<WebDriver, T> condition) {

@@ -25,6 +25,24 @@ final class TradingPage {
   TradingPage(Browser browser, String base) {
     this.browser = browser;
     this.base = base;
+    browser.describe(this::describe);
+  }
+
+  /** The page's state in one line, for the message of a failed wait. */
+  String describe() {
+    try {
+      return browser.driver().getCurrentUrl() + " " + browser.js("""
+          const c = window.candlebus;
+          if (!c) return 'no window.candlebus';
+          const all = c.candles();
+          return JSON.stringify({symbol: c.symbol(), interval: c.interval(), history: c.historyLoaded(),
+            bridge: c.bridgeOpen(), candles: all.length, first: all[0], last: all[all.length - 1],
+            lastPrice: c.lastPrice(), minimum: c.minimum(), ignored: c.ignoredCandles().length,
+            alert: document.querySelector('[data-testid=min-price-box]').dataset.alert});
+          """);
+    } catch (RuntimeException e) {
+      return "(not readable: " + e.getMessage() + ")";
+    }
   }
 
   /** Logs in through the server-rendered form and waits until the page has drawn its first candles. */

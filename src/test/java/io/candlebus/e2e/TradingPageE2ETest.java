@@ -38,7 +38,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Cookie;
@@ -126,9 +125,16 @@ class TradingPageE2ETest {
     visitAs(VIEWER);
     assertThat(page.symbols().getOptions()).extracting(o -> o.getText()).containsExactly("BTCUSDT", "ETHUSDT");
     assertThat(page.intervals().getOptions()).extracting(o -> o.getText()).containsExactly("1m", "5m");
-    List<ChartCandle> history = browser.until("an hour of history", d -> page.candles().size() >= 60 ? page.candles()
-        : null);
-    ChartCandle before = history.get(history.size() - 1);
+    // the history is what /api/candles has (its depth depends on the backfill: see the report of the web branch)
+    List<ChartCandle> drawn = page.candles();
+    JsonArray stored = session(VIEWER).getArray("/api/candles?symbol=BTCUSDT&interval=1m&limit=1000");
+    List<ChartCandle> closedStored = stored.stream().map(o -> (JsonObject) o).filter(c -> c.getBoolean("closed"))
+        .filter(c -> c.getLong("openTime") >= drawn.get(0).openTime()).map(c -> new ChartCandle(c.getLong("openTime"),
+            c.getLong("closeTime"), c.getString("close"), true)).toList();
+    assertThat(closedStored).as("stored since the chart's first candle").hasSizeGreaterThan(1);
+    browser.until("every stored candle on the chart, as stored", d -> page.candles().containsAll(closedStored));
+
+    ChartCandle before = page.lastCandle();
     browser.until("the last candle changes", d -> !before.equals(page.lastCandle()));
     browser.until("a newer window opens", d -> page.lastCandle().openTime() > before.openTime());
     assertContiguous(page.candles());
@@ -228,7 +234,6 @@ class TradingPageE2ETest {
   @Test
   void afterTheConnectionIsCutAndRestoredNoCandleIsMissing() {
     visitAs(VIEWER);
-    browser.until("an hour of candles", d -> page.candles().size() >= 60);
     long newestBefore = page.lastCandle().openTime();
 
     proxy.cut();
@@ -258,7 +263,6 @@ class TradingPageE2ETest {
   @Test
   void staleAndRepeatedCandleUpdatesLeaveTheChartAsItWas() {
     visitAs(VIEWER);
-    browser.until("an hour of candles", d -> page.candles().size() >= 60);
     // a window seen on the bus from its first update to its close, already three windows old
     List<JsonObject> window = browser.until("a whole window on the bus, three windows old", d -> wholeOldWindow());
     JsonObject stale = window.get(0);
@@ -282,8 +286,6 @@ class TradingPageE2ETest {
   }
 
   @Test
-  @Disabled("GET /api/markets answers 500 until UserStore.markSeen passes the symbols as one array parameter: "
-      + "Tuple.of(username, String[]) spreads the array as varargs (see the web branch's report)")
   void marketsListBinancesSymbolsAndMarkTheNewOnesOnlyOnTheFirstVisit() {
     int listed = Http.getObject(sim.restBaseUrl() + "/api/v3/exchangeInfo").getJsonArray("symbols").size();
     visitAs("heidi");
@@ -318,10 +320,12 @@ class TradingPageE2ETest {
   @Test
   void screenshotOfTheLivePageWithAnActiveAlert() {
     visitAs("trader");
+    assertThat(page.marketsNewCount()).isPositive();
+    browser.js("document.querySelector('.markets').open = true"); // its NEW marks belong in the picture
     String minimum = plain(page.waitForLastPrice().multiply(new BigDecimal("0.998")).setScale(2, RoundingMode.DOWN));
     page.setMinimum(minimum);
     page.waitAlert("on");
-    browser.until("an hour of candles", d -> page.candles().size() >= 60);
+    browser.until("some history", d -> page.candles().size() >= 10);
     ChartCandle last = page.lastCandle();
     browser.until("the chart moved", d -> !last.equals(page.lastCandle()));
 
