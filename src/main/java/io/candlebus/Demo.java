@@ -61,7 +61,7 @@ final class Demo {
         dataDir, false, c.clusterMembers(), c.clusterHost(), c.clusterPort(), c.role());
   }
 
-  private static void deleteQuietly(Path dir) {
+  static void deleteQuietly(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

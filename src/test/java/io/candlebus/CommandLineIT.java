@@ -129,6 +129,21 @@ class CommandLineIT {
   }
 
   @Test
+  void loadtestPrintsThroughputAndLatencyAndStopsByItself(@TempDir Path dir) throws Exception {
+    Process p = start(dir, Map.of(), "loadtest", "--clients", "3", "--rate", "50", "--seconds", "2", "--warmup",
+        "1");
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("bounded in time").isTrue();
+    String out = Files.readString(dir.resolve("stdout.txt"));
+    assertThat(p.exitValue()).as(out).isZero();
+    Matcher delivered = Pattern.compile("delivered: (\\d+) of (\\d+) messages .* = (\\d+) messages/s to 3 clients")
+        .matcher(out);
+    assertThat(delivered.find()).as(out).isTrue();
+    assertThat(Long.parseLong(delivered.group(1))).isPositive().isEqualTo(Long.parseLong(delivered.group(2)));
+    assertThat(out).containsPattern("latency frame sent -> client: p50 [0-9.]+ ms, p99 [0-9.]+ ms, "
+        + "p99.9 [0-9.]+ ms");
+  }
+
+  @Test
   void unknownCommandsAreRefused(@TempDir Path dir) throws Exception {
     Process p = start(dir, Map.of(), "launch");
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

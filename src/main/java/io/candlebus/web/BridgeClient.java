@@ -2,6 +2,7 @@ package io.candlebus.web;
 
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.ArrayDeque;
@@ -14,14 +15,16 @@ import java.util.Set;
 
 /**
  * One browser on the bridge, with a bounded outbound queue so a slow or stalled browser cannot hurt the others
- * or the heap: at most {@link #MAX_IN_FLIGHT} messages handed to the socket and not yet written out, at most
- * {@link #MAX_QUEUED} more waiting; candles are conflated to the newest per address; trades beyond the bound are
- * dropped and counted, and the browser is told how many it missed when it catches up. Confined to the bridge's
- * context.
+ * or the heap: at most {@link #MAX_QUEUED} messages wait here, beyond what the transport holds (bounded too, see
+ * {@link Sink}); candles are conflated to the newest per address; trades beyond the bound are dropped and
+ * counted, and the browser is told how many it missed when it catches up. Confined to the bridge's context,
+ * which flushes it once per turn, so the messages of a burst leave in one frame.
  */
 final class BridgeClient {
   static final int MAX_IN_FLIGHT = 128;
-  static final int MAX_QUEUED = 256;
+  static final int MAX_QUEUED = 1_024;
+  /** Messages per SockJS frame at most on the WebSocket transport. */
+  static final int MAX_BATCH = 256;
 
   /** What kind of message, which decides what happens to it when the browser is slow. */
   enum Kind { TRADE, CANDLE, OTHER }
@@ -35,43 +38,55 @@ final class BridgeClient {
     void conflatedCandle();
   }
 
-  final SockJSSocket socket;
+  /** Where messages go: a SockJS session (any transport) or SockJS's WebSocket transport served directly. */
+  interface Sink {
+    /** Whether more may be written now; when not, {@link #whenWritable} will call back. */
+    boolean writable();
+
+    void whenWritable(Runnable r);
+
+    /** Writes {@code n} messages; {@code done} runs (on any thread) once they left or failed. */
+    void write(Outbound[] messages, int n, Runnable done);
+
+    void close();
+  }
+
+  final Sink sink;
   final String username;
   final Set<String> registrations = new HashSet<>();
   long lastPing;
   boolean closed;
+  boolean dirty;
 
   private final Context context;
   private final Counters counters;
-  private final ArrayDeque<String> queue = new ArrayDeque<>();
-  private final LinkedHashMap<String, String> latestCandles = new LinkedHashMap<>();
+  private final ArrayDeque<Outbound> queue = new ArrayDeque<>();
+  private final LinkedHashMap<String, Outbound> latestCandles = new LinkedHashMap<>();
   private final Map<String, Long> missed = new HashMap<>();
-  private int inFlight;
+  private final Outbound[] batch = new Outbound[MAX_BATCH];
+  private boolean waiting;
   private boolean candleTurn;
 
-  BridgeClient(SockJSSocket socket, String username, Context context, Counters counters, long now) {
-    this.socket = socket;
+  BridgeClient(Sink sink, String username, Context context, Counters counters, long now) {
+    this.sink = sink;
     this.username = username;
     this.context = context;
     this.counters = counters;
     this.lastPing = now;
   }
 
-  /** Messages waiting here (not yet handed to the socket). */
+  /** Messages waiting here (not yet handed to the transport). */
   int queued() {
     return queue.size() + latestCandles.size();
   }
 
-  int inFlight() {
-    return inFlight;
-  }
-
-  void offer(Kind kind, String address, String frame) {
+  /** Queues a message; the caller flushes dirty clients at the end of its turn. */
+  void offer(Kind kind, String address, Outbound message) {
     if (closed) {
       return;
     }
     if (kind == Kind.CANDLE) {
-      if (latestCandles.put(address, frame) != null) {
+      if (latestCandles.put(address, message) != null) {
         counters.conflatedCandle();
       }
     } else if (queue.size() >= MAX_QUEUED && kind == Kind.TRADE) {
@@ -82,43 +97,49 @@ final class BridgeClient {
       if (n != null) {
         queue.add(missedNotice(address, n));
       }
-      queue.add(frame);
+      queue.add(message);
     }
-    flush();
   }
 
   /** Sends an error frame (vertx-eventbus.js calls the page's onerror). */
   void error(String body) {
-    offer(Kind.OTHER, "", new JsonObject().put("type", "err").put("body", body).encode());
+    offer(Kind.OTHER, "", Outbound.of(new JsonObject().put("type", "err").put("body", body).encode()));
   }
 
-  private void flush() {
-    while (!closed && inFlight < MAX_IN_FLIGHT) {
-      String next = next();
-      if (next == null) {
+  /** Hands what is queued to the transport while it takes more. */
+  void flush() {
+    dirty = false;
+    while (!closed && !waiting) {
+      if (!sink.writable()) {
+        waiting = true;
+        sink.whenWritable(() -> context.runOnContext(v -> {
+          waiting = false;
+          flush();
+        }));
         return;
       }
-      inFlight++;
-      // written from the bridge's context: the socket batches what is written in one turn into one SockJS frame
-      socket.write(Buffer.buffer(next)).onComplete(ar -> context.runOnContext(v -> {
-        inFlight--;
-        if (ar.succeeded()) {
-          counters.delivered(1);
-        }
-        flush();
-      }));
+      int n = 0;
+      Outbound next;
+      while (n < MAX_BATCH && (next = next()) != null) {
+        batch[n++] = next;
+      }
+      if (n == 0) {
+        return;
+      }
+      int sent = n;
+      sink.write(batch, n, () -> counters.delivered(sent));
     }
   }
 
-  private String next() {
+  private Outbound next() {
     boolean candles = !latestCandles.isEmpty();
     boolean others = !queue.isEmpty();
     if (candles && (!others || candleTurn)) {
       candleTurn = false;
-      Iterator<Map.Entry<String, String>> it = latestCandles.entrySet().iterator();
-      String frame = it.next().getValue();
+      Iterator<Map.Entry<String, Outbound>> it = latestCandles.entrySet().iterator();
+      Outbound m = it.next().getValue();
       it.remove();
-      return frame;
+      return m;
     }
     candleTurn = true;
     return others ? queue.poll() : null;
@@ -129,11 +150,112 @@ final class BridgeClient {
     queue.clear();
     latestCandles.clear();
     missed.clear();
+    sink.close();
   }
 
-  private static String missedNotice(String address, long n) {
+  private static Outbound missedNotice(String address, long n) {
     String symbol = address.substring(address.lastIndexOf('.') + 1);
-    return new JsonObject().put("type", "rec").put("address", address)
-        .put("body", new JsonObject().put("symbol", symbol).put("missed", n)).encode();
+    return Outbound.of(new JsonObject().put("type", "rec").put("address", address)
+        .put("body", new JsonObject().put("symbol", symbol).put("missed", n)).encode());
+  }
+
+  /** A SockJS session: one message per write, at most {@link #MAX_IN_FLIGHT} not yet written out. */
+  static final class SessionSink implements Sink {
+    private final SockJSSocket socket;
+    private final Context context;
+    private int inFlight;
+    private Runnable onWritable;
+
+    SessionSink(SockJSSocket socket, Context context) {
+      this.socket = socket;
+      this.context = context;
+    }
+
+    @Override
+    public boolean writable() {
+      return inFlight < MAX_IN_FLIGHT;
+    }
+
+    @Override
+    public void whenWritable(Runnable r) {
+      onWritable = r;
+    }
+
+    @Override
+    public void write(Outbound[] messages, int n, Runnable done) {
+      int[] left = {n};
+      for (int i = 0; i < n; i++) {
+        inFlight++;
+        // the session answers when the message left in a frame (or could not)
+        socket.write(Buffer.buffer(messages[i].json())).onComplete(ar -> context.runOnContext(v -> {
+          inFlight--;
+          if (--left[0] == 0) {
+            done.run();
+          }
+          Runnable r = onWritable;
+          if (r != null && writable()) {
+            onWritable = null;
+            r.run();
+          }
+        }));
+      }
+    }
+
+    @Override
+    public void close() {
+      socket.close();
+    }
+  }
+
+  /**
+   * SockJS's WebSocket transport, served directly: the batch goes out as one {@code a[...]} frame of literals
+   * encoded once for all browsers; Vert.x's write queue (bounded by the channel's high-water mark) pushes back.
+   */
+  static final class WebSocketSink implements Sink {
+    private final ServerWebSocket ws;
+
+    WebSocketSink(ServerWebSocket ws) {
+      this.ws = ws;
+    }
+
+    @Override
+    public boolean writable() {
+      return !ws.writeQueueFull();
+    }
+
+    @Override
+    public void whenWritable(Runnable r) {
+      ws.drainHandler(v -> {
+        ws.drainHandler(null);
+        r.run();
+      });
+    }
+
+    @Override
+    public void write(Outbound[] messages, int n, Runnable done) {
+      int length = 3;
+      for (int i = 0; i < n; i++) {
+        length += messages[i].literal().length() + 1;
+      }
+      StringBuilder frame = new StringBuilder(length).append("a[");
+      for (int i = 0; i < n; i++) {
+        if (i > 0) {
+          frame.append(',');
+        }
+        frame.append(messages[i].literal());
+      }
+      ws.writeTextMessage(frame.append(']').toString()).onComplete(ar -> done.run());
+    }
+
+    void heartbeat() {
+      ws.writeTextMessage("h");
+    }
+
+    @Override
+    public void close() {
+      if (!ws.isClosed()) {
+        ws.writeTextMessage("c[3000,\"Go away!\"]").onComplete(ar -> ws.close());
+      }
+    }
   }
 }

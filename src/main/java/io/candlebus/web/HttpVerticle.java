@@ -73,7 +73,8 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/public/*").handler(StaticHandler.create("webroot/public"));
     router.route("/eventbus/*").handler(this::handleBridgeGate);
     // XHR transports post their frames; the WebSocket frame limit is set on the server below
-    router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(MAX_FRAME));
+    router.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(MAX_FRAME));
+    router.get("/eventbus/:server/:session/websocket").handler(ctx -> handleBridgeWebSocket(ctx, bridge));
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()
             .setRegisterWriteHandler(false)
             .setInsertJSESSIONID(false)
@@ -135,6 +136,18 @@ public final class HttpVerticle extends VerticleBase {
       ctx.fail(ApiError.unauthorized());
     } else {
       ctx.next();
+    }
+  }
+
+  /** SockJS's WebSocket transport, served by the bridge itself (the other transports go through SockJS). */
+  private void handleBridgeWebSocket(RoutingContext ctx, MarketBridge bridge) {
+    String username = AuthRoutes.username(ctx);
+    if (!ctx.request().canUpgradeToWebSocket()) {
+      ctx.response().setStatusCode(400).end("Can \"Upgrade\" only to \"WebSocket\".");
+    } else if (ctx.pathParam("server").contains(".") || ctx.pathParam("session").contains(".")) {
+      ctx.fail(404);
+    } else {
+      ctx.request().toWebSocket().onSuccess(ws -> bridge.handleWebSocket(ws, username)).onFailure(ctx::fail);
     }
   }
 

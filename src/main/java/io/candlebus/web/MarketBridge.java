@@ -7,14 +7,16 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -31,14 +33,18 @@ final class MarketBridge {
   private static final Logger log = LoggerFactory.getLogger(MarketBridge.class);
   /** A browser pings every 5 s (vertx-eventbus.js); silence this long closes its socket. */
   static final long PING_TIMEOUT_MS = 30_000;
+  /** SockJS's default heartbeat period. */
+  static final long HEARTBEAT_MS = 25_000;
   static final int MAX_REGISTRATIONS = 1_000;
   static final int MAX_ADDRESS_LENGTH = 200;
 
   private final Vertx vertx;
-  private final CandlebusConfig config;
   private final Set<String> allowedMarketAddresses = new HashSet<>();
   private final Map<String, Fanout> fanouts = new HashMap<>();
   private final Set<BridgeClient> clients = new HashSet<>();
+  private final Set<BridgeClient> webSockets = new HashSet<>();
+  private final List<BridgeClient> dirty = new ArrayList<>();
+  private boolean flushScheduled;
   private final BridgeClient.Counters counters;
   private Context context;
 
@@ -46,7 +52,6 @@ final class MarketBridge {
 
   MarketBridge(Vertx vertx, CandlebusConfig config, MeterRegistry registry) {
     this.vertx = vertx;
-    this.config = config;
     for (String symbol : config.symbols()) {
       allowedMarketAddresses.add(Addresses.trade(symbol));
       for (Interval i : config.intervals()) {
@@ -75,16 +80,16 @@ final class MarketBridge {
     };
     registry.gauge("candlebus_bridge_sockets", clients, Set::size);
     registry.gauge("candlebus_bridge_queued_max", clients, cs -> cs.stream()
-        .mapToInt(c -> c.queued() + c.inFlight()).max().orElse(0));
+        .mapToInt(BridgeClient::queued).max().orElse(0));
   }
 
   /** Binds the bridge to its own context (a verticle's); call once, before any socket arrives. */
   void start(Context bridgeContext) {
     this.context = bridgeContext;
-    vertx.setPeriodic(PING_TIMEOUT_MS / 3, id -> context.runOnContext(v -> closeSilent()));
+    vertx.setPeriodic(HEARTBEAT_MS, id -> context.runOnContext(v -> heartbeat()));
   }
 
-  /** A new SockJS socket, on its transport context: refused unless its HTTP session is logged in. */
+  /** A SockJS session (any transport but WebSocket), on its transport context; the gate checked the session. */
   void handleSocket(SockJSSocket socket) {
     Session session = socket.webSession();
     String username = session == null ? null : session.get(AuthRoutes.USER);
@@ -92,14 +97,55 @@ final class MarketBridge {
       socket.close(3000, "not_logged_in");
       return;
     }
-    BridgeClient client = new BridgeClient(socket, username, context, counters, System.currentTimeMillis());
-    socket.handler(data -> context.runOnContext(v -> handleData(client, data)));
+    BridgeClient client = new BridgeClient(new BridgeClient.SessionSink(socket, context), username, context,
+        counters, System.currentTimeMillis());
+    socket.handler(data -> context.runOnContext(v -> handleData(client, data.toString())));
     socket.endHandler(v -> context.runOnContext(x -> handleClose(client)));
     socket.exceptionHandler(e -> context.runOnContext(x -> handleClose(client)));
     context.runOnContext(v -> clients.add(client));
   }
 
-  private void handleData(BridgeClient c, Buffer data) {
+  /**
+   * SockJS's WebSocket transport ({@code /eventbus/<server>/<session>/websocket}) served directly, for a
+   * logged-in user: {@code o} on open, {@code a[...]} frames, {@code h} heartbeats; the browser sends JSON arrays
+   * of messages.
+   */
+  void handleWebSocket(ServerWebSocket ws, String username) {
+    BridgeClient client = new BridgeClient(new BridgeClient.WebSocketSink(ws), username, context, counters,
+        System.currentTimeMillis());
+    ws.textMessageHandler(text -> context.runOnContext(v -> handleSockJsFrame(client, text)));
+    ws.closeHandler(v -> context.runOnContext(x -> handleClose(client)));
+    ws.exceptionHandler(e -> context.runOnContext(x -> handleClose(client)));
+    ws.writeTextMessage("o");
+    context.runOnContext(v -> {
+      clients.add(client);
+      webSockets.add(client);
+    });
+  }
+
+  private void handleSockJsFrame(BridgeClient c, String text) {
+    if (text.isEmpty() || text.equals("[]")) {
+      return;
+    }
+    try {
+      Object parsed = io.vertx.core.json.Json.decodeValue(text);
+      if (parsed instanceof String one) {
+        handleData(c, one);
+      } else if (parsed instanceof io.vertx.core.json.JsonArray many) {
+        for (Object m : many) {
+          handleData(c, String.valueOf(m));
+        }
+      } else {
+        throw new DecodeException("not a SockJS frame");
+      }
+    } catch (DecodeException e) {
+      // as SockJS does: a broken frame ends the connection
+      c.sink.close();
+      handleClose(c);
+    }
+  }
+
+  private void handleData(BridgeClient c, String data) {
     if (c.closed) {
       return;
     }
@@ -108,6 +154,7 @@ final class MarketBridge {
       msg = new JsonObject(data);
     } catch (DecodeException | ClassCastException e) {
       c.error("invalid_json");
+      markDirty(c);
       return;
     }
     String type = msg.getString("type", null);
@@ -129,6 +176,27 @@ final class MarketBridge {
     } else {
       c.error("invalid_type");
     }
+    markDirty(c);
+  }
+
+  /** Flushes every client that got messages, once per turn of the bridge's event loop. */
+  private void markDirty(BridgeClient c) {
+    if (!c.dirty) {
+      c.dirty = true;
+      dirty.add(c);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        context.runOnContext(v -> flushDirty());
+      }
+    }
+  }
+
+  private void flushDirty() {
+    flushScheduled = false;
+    for (BridgeClient c : dirty) {
+      c.flush();
+    }
+    dirty.clear();
   }
 
   private void register(BridgeClient c, String address) {
@@ -160,9 +228,11 @@ final class MarketBridge {
       if (members.isEmpty()) {
         return;
       }
-      String frame = new JsonObject().put("type", "rec").put("address", address).put("body", m.body()).encode();
+      Outbound frame = Outbound.of(new JsonObject().put("type", "rec").put("address", address)
+          .put("body", m.body()).encode());
       for (BridgeClient member : members) {
         member.offer(kind, address, frame);
+        markDirty(member);
       }
     });
     return new Fanout(consumer, kind, members);
@@ -190,24 +260,25 @@ final class MarketBridge {
     c.registrations.clear();
     c.close();
     clients.remove(c);
+    webSockets.remove(c);
+    dirty.remove(c);
   }
 
-  private void closeSilent() {
+  /** SockJS heartbeats on the WebSocket transport, and sockets whose browser stopped pinging are closed. */
+  private void heartbeat() {
     long deadline = System.currentTimeMillis() - PING_TIMEOUT_MS;
-    for (BridgeClient c : Set.copyOf(clients)) {
+    for (BridgeClient c : List.copyOf(clients)) {
       if (c.lastPing < deadline) {
         log.debug("bridge: closing the socket of {}: no ping for {} ms", c.username, PING_TIMEOUT_MS);
-        c.socket.close();
         handleClose(c);
+      } else if (webSockets.contains(c)) {
+        ((BridgeClient.WebSocketSink) c.sink).heartbeat();
       }
     }
   }
 
   /** Closes every socket (the node stops). */
   void closeAll() {
-    context.runOnContext(v -> Set.copyOf(clients).forEach(c -> {
-      c.socket.close();
-      handleClose(c);
-    }));
+    context.runOnContext(v -> List.copyOf(clients).forEach(this::handleClose));
   }
 }

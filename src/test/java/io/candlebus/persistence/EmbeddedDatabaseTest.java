@@ -48,7 +48,7 @@ class EmbeddedDatabaseTest {
     EmbeddedDatabase second = await(EmbeddedDatabase.start(vertx, data));
     try {
       Pool pool = PgPools.create(vertx, second.connectOptions());
-      assertThat(await(Schema.migrate(pool))).isEqualTo(1);
+      assertThat(await(Schema.migrate(pool))).isEqualTo(Schema.MIGRATIONS.size());
       List<Candle> stored = await(new CandleStore(pool).query("BTCUSDT", Interval.M1, null, null, 10));
       assertThat(stored).singleElement().satisfies(c -> assertThat(c.sameValues(candle)).isTrue());
       await(pool.close());
