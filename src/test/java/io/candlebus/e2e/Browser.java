@@ -22,7 +22,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -47,6 +46,12 @@ public final class Browser implements AutoCloseable {
   private Supplier<String> describer = () -> "";
 
   public Browser() {
+    for (String exe : List.of(CHROMIUM, CHROMEDRIVER)) {
+      if (!Files.isExecutable(Path.of(exe))) {
+        throw new IllegalStateException(exe + " is missing: install Debian's chromium and chromium-driver "
+            + "(.ci/run does)");
+      }
+    }
     // with both paths given Selenium Manager has nothing to look up, so it never runs
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
     try {
@@ -92,10 +97,6 @@ public final class Browser implements AutoCloseable {
 
   public WebElement byTestId(String id) {
     return driver.findElement(By.cssSelector("[data-testid='" + id + "']"));
-  }
-
-  public List<WebElement> allByTestId(String id) {
-    return driver.findElements(By.cssSelector("[data-testid='" + id + "']"));
   }
 
   /** Runs script in the page (arguments as {@code arguments[i]}) and returns its result. */
@@ -147,17 +148,6 @@ public final class Browser implements AutoCloseable {
       Files.deleteIfExists(shot);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Chrome's own network emulation, as {@code ChromeDriver.setNetworkConditions} takes it. */
-  public void offline(boolean offline) {
-    if (offline) {
-      ChromiumNetworkConditions conditions = new ChromiumNetworkConditions();
-      conditions.setOffline(true);
-      driver.setNetworkConditions(conditions);
-    } else {
-      driver.deleteNetworkConditions();
     }
   }
 

@@ -150,10 +150,6 @@ final class TradingPage {
     return new Select(browser.byTestId("interval-select"));
   }
 
-  String symbol() {
-    return browser.js("return window.candlebus.symbol()");
-  }
-
   /** Status and body of a GET from inside the page (its cookies, its origin). */
   Map<String, Object> fetch(String path) {
     return browser.driver().executeAsyncScript("""
