@@ -22,7 +22,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * One candlebus node: deploys the verticles in dependency order (storage, candles, upstream, backfill,
+ * One candlebus node: deploys the verticles in dependency order (storage, candles, backfill, upstream,
  * exchange info, alerts, web) and undeploys them in reverse.
  */
 public final class Gateway {
@@ -79,8 +79,8 @@ public final class Gateway {
     g.http = new HttpVerticle(config, registry);
     return g.add(new PersistenceVerticle(config, registry))
         .compose(v -> g.add(new CandlesVerticle(config, registry)))
-        .compose(v -> g.add(new UpstreamVerticle(config, registry)))
         .compose(v -> g.add(g.backfill))
+        .compose(v -> g.add(new UpstreamVerticle(config, registry)))
         .compose(v -> g.add(new ExchangeInfoVerticle(config, limiter, registry)))
         .compose(v -> g.add(new AlertsVerticle(config, registry)))
         .compose(v -> g.add(g.http))

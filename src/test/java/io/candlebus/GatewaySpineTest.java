@@ -50,6 +50,7 @@ class GatewaySpineTest {
   static Gateway gateway;
   static String base;
   static HttpSession web;
+  static long simTimeAtStart;
   static final List<JsonObject> trades = Collections.synchronizedList(new ArrayList<>());
   static final List<JsonObject> candles = Collections.synchronizedList(new ArrayList<>());
 
@@ -62,6 +63,7 @@ class GatewaySpineTest {
     vertx.eventBus().<JsonObject>consumer(Addresses.trade("BTCUSDT"), m -> trades.add(m.body()));
     vertx.eventBus().<JsonObject>consumer(Addresses.candle("BTCUSDT", Interval.M1), m -> candles.add(m.body()));
     String db = TestPostgres.newDatabaseUrl();
+    simTimeAtStart = sim.now();
     gateway = await(Gateway.deploy(vertx, TestConfigs.against(sim, db, dir,
         Map.of("CANDLEBUS_INTERVALS", "1m,5m", "CANDLEBUS_HISTORY_LIMIT", "30"))));
     base = "http://127.0.0.1:" + gateway.httpPort();
@@ -120,6 +122,8 @@ class GatewaySpineTest {
       assertDecimal(c, "takerBuyQuoteVolume", b.getString(10));
       compared++;
     }
+    assertThat(ours.getJsonObject(0).getLong("openTime")).as("the history reaches 30 windows back from the start")
+        .isLessThanOrEqualTo(Interval.M1.openTime(simTimeAtStart) - 29 * 60_000L);
     assertThat(compared).as("%s", ours.stream().map(o -> ((JsonObject) o).getLong("openTime") + ":"
         + ((JsonObject) o).getBoolean("closed")).toList()).isGreaterThanOrEqualTo(36);
   }

@@ -193,7 +193,8 @@ public final class ConfigLoader {
 
   private static List<String> origins(Raw r, int port) {
     if (r.value.isBlank()) {
-      return List.of("http://localhost:" + port);
+      // SPEC's default, and the same page opened as 127.0.0.1 (a 403 on the login form would surprise)
+      return List.of("http://localhost:" + port, "http://127.0.0.1:" + port);
     }
     List<String> out = new ArrayList<>();
     for (String o : r.value.split(",")) {

@@ -12,8 +12,10 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,15 +55,34 @@ public final class BackfillVerticle extends VerticleBase {
   public Future<?> start() {
     // the HTTP client is created here so that it belongs to this verticle's context
     rest = new BinanceRest(vertx, config.binanceRestUrl(), limiter, registry);
-    rest.exchangeInfo()
-        .compose(this::backfillAll)
+    // what is stored is read before the upstream starts (the gateway deploys this verticle first), so a candle
+    // the live stream stores meanwhile cannot hide the history or the gap to fetch
+    return storedBeforeStart().onSuccess(latest -> rest.exchangeInfo()
+        .compose(info -> backfillAll(info, latest))
         .onComplete(ar -> {
           if (ar.failed()) {
             log.error("backfill stopped: {}", ar.cause().getMessage());
           }
           done.tryComplete();
-        });
-    return Future.succeededFuture();
+        }));
+  }
+
+  /** The newest stored open time per "SYMBOL interval" (absent when none is stored). */
+  private Future<Map<String, Long>> storedBeforeStart() {
+    Map<String, Long> latest = new HashMap<>();
+    List<Future<?>> queries = new ArrayList<>();
+    for (String symbol : config.symbols()) {
+      for (Interval interval : config.intervals()) {
+        JsonObject key = new JsonObject().put("symbol", symbol).put("interval", interval.code());
+        queries.add(vertx.eventBus().<JsonObject>request(Addresses.DB_CANDLES_LATEST, key, QUERY).onSuccess(m -> {
+          Long t = m.body().getLong("openTime");
+          if (t != null) {
+            latest.put(symbol + " " + interval.code(), t);
+          }
+        }));
+      }
+    }
+    return Future.all(queries).map(v -> latest);
   }
 
   @Override
@@ -73,7 +94,7 @@ public final class BackfillVerticle extends VerticleBase {
     return System.currentTimeMillis() + serverOffset;
   }
 
-  private Future<Void> backfillAll(JsonObject exchangeInfo) {
+  private Future<Void> backfillAll(JsonObject exchangeInfo, Map<String, Long> latest) {
     serverOffset = exchangeInfo.getLong("serverTime", System.currentTimeMillis()) - System.currentTimeMillis();
     Set<String> listed = new HashSet<>();
     exchangeInfo.getJsonArray("symbols", new io.vertx.core.json.JsonArray())
@@ -85,7 +106,8 @@ public final class BackfillVerticle extends VerticleBase {
         continue;
       }
       for (Interval interval : config.intervals()) {
-        chain = chain.compose(v -> backfillOne(symbol, interval).recover(e -> {
+        Long stored = latest.get(symbol + " " + interval.code());
+        chain = chain.compose(v -> backfillOne(symbol, interval, stored).recover(e -> {
           log.error("backfill {} {} failed: {}", symbol, interval, e.getMessage());
           return Future.succeededFuture();
         }));
@@ -94,16 +116,16 @@ public final class BackfillVerticle extends VerticleBase {
     return chain.onSuccess(v -> log.info("backfill done"));
   }
 
-  private Future<Void> backfillOne(String symbol, Interval interval) {
-    JsonObject key = new JsonObject().put("symbol", symbol).put("interval", interval.code());
-    return vertx.eventBus().<JsonObject>request(Addresses.DB_CANDLES_LATEST, key, QUERY).compose(m -> {
-      Long latest = m.body().getLong("openTime");
-      Progress p = new Progress(symbol, interval);
-      if (latest != null) {
-        return forward(p, interval.nextOpenTime(latest));
-      }
-      return config.historyLimit() == 0 ? Future.succeededFuture(p) : backward(p, serverNow(), config.historyLimit());
-    }).map(p -> {
+  private Future<Void> backfillOne(String symbol, Interval interval, Long latest) {
+    Progress p = new Progress(symbol, interval);
+    Future<Progress> fetched;
+    if (latest != null) {
+      fetched = forward(p, interval.nextOpenTime(latest));
+    } else {
+      fetched = config.historyLimit() == 0 ? Future.succeededFuture(p) : backward(p, serverNow(),
+          config.historyLimit());
+    }
+    return fetched.map(x -> {
       if (p.newest != null) {
         vertx.eventBus().send(Addresses.CANDLES_SEED, p.newest, new DeliveryOptions().setLocalOnly(true));
       }

@@ -61,7 +61,9 @@ final class BridgeClient {
   private final Context context;
   private final Counters counters;
   private final ArrayDeque<Outbound> queue = new ArrayDeque<>();
-  private final LinkedHashMap<String, Outbound> latestCandles = new LinkedHashMap<>();
+  /** Per candle address the newest message; and the close of the window before it, never conflated away. */
+  private final LinkedHashMap<String, PendingCandle> latestCandles = new LinkedHashMap<>();
+  private final Map<String, Outbound> closedBefore = new HashMap<>();
   private final Map<String, Long> missed = new HashMap<>();
   private final Outbound[] batch = new Outbound[MAX_BATCH];
   private boolean waiting;
@@ -75,20 +77,39 @@ final class BridgeClient {
     this.lastPing = now;
   }
 
+  private record PendingCandle(Outbound message, long openTime, boolean closed) {}
+
   /** Messages waiting here (not yet handed to the transport). */
   int queued() {
-    return queue.size() + latestCandles.size();
+    return queue.size() + latestCandles.size() + closedBefore.size();
   }
 
-  /** Queues a message; the caller flushes dirty clients at the end of its turn. */
+  /**
+   * Queues a candle: a newer version of the same window replaces the waiting one; the close of a window stays
+   * until sent even when the next window's updates arrive (at most one older close per address).
+   */
+  void offerCandle(String address, Outbound message, long openTime, boolean isClosed) {
+    if (closed) {
+      return;
+    }
+    PendingCandle previous = latestCandles.get(address);
+    if (previous != null) {
+      if (previous.closed() && previous.openTime() < openTime) {
+        closedBefore.put(address, previous.message());
+      } else {
+        counters.conflatedCandle();
+      }
+    }
+    latestCandles.put(address, new PendingCandle(message, openTime, isClosed));
+  }
+
+  /** Queues a trade or another message; the caller flushes dirty clients at the end of its turn. */
   void offer(Kind kind, String address, Outbound message) {
     if (closed) {
       return;
     }
     if (kind == Kind.CANDLE) {
-      if (latestCandles.put(address, message) != null) {
-        counters.conflatedCandle();
-      }
+      throw new IllegalArgumentException("candles go through offerCandle");
     } else if (queue.size() >= MAX_QUEUED && kind == Kind.TRADE) {
       missed.merge(address, 1L, Long::sum);
       counters.droppedTrade();
@@ -136,10 +157,14 @@ final class BridgeClient {
     boolean others = !queue.isEmpty();
     if (candles && (!others || candleTurn)) {
       candleTurn = false;
-      Iterator<Map.Entry<String, Outbound>> it = latestCandles.entrySet().iterator();
-      Outbound m = it.next().getValue();
+      Iterator<Map.Entry<String, PendingCandle>> it = latestCandles.entrySet().iterator();
+      Map.Entry<String, PendingCandle> e = it.next();
+      Outbound older = closedBefore.remove(e.getKey());
+      if (older != null) {
+        return older;
+      }
       it.remove();
-      return m;
+      return e.getValue().message();
     }
     candleTurn = true;
     return others ? queue.poll() : null;
@@ -149,6 +174,7 @@ final class BridgeClient {
     closed = true;
     queue.clear();
     latestCandles.clear();
+    closedBefore.clear();
     missed.clear();
     sink.close();
   }

@@ -105,9 +105,13 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void handleReady(RoutingContext ctx) {
+    JsonObject body = new JsonObject();
     Future<String> upstream = vertx.eventBus().<JsonObject>request(Addresses.UPSTREAM_STATUS, null, PROBE)
-        .map(m -> "CONNECTED".equals(m.body().getString("state")) ? null
-            : "upstream " + m.body().getString("state") + ": " + m.body().getString("reason"))
+        .map(m -> {
+          body.put("upstream", m.body());
+          return "CONNECTED".equals(m.body().getString("state")) ? (String) null
+              : "upstream " + m.body().getString("state") + ": " + m.body().getString("reason");
+        })
         .otherwise(e -> "upstream: no answer (" + e.getMessage() + ")");
     Future<String> database = vertx.eventBus().request(Addresses.DB_PING, null, PROBE)
         .map(m -> (String) null)
@@ -119,7 +123,7 @@ public final class HttpVerticle extends VerticleBase {
           reasons.add(f.result());
         }
       }
-      json(ctx, reasons.isEmpty() ? 200 : 503, new JsonObject()
+      json(ctx, reasons.isEmpty() ? 200 : 503, body
           .put("status", reasons.isEmpty() ? "READY" : "NOT_READY").put("reasons", new JsonArray(reasons)));
     });
   }

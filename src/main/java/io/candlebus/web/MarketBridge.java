@@ -230,8 +230,15 @@ final class MarketBridge {
       }
       Outbound frame = Outbound.of(new JsonObject().put("type", "rec").put("address", address)
           .put("body", m.body()).encode());
+      boolean candle = kind == BridgeClient.Kind.CANDLE && m.body() instanceof JsonObject;
+      long openTime = candle ? ((JsonObject) m.body()).getLong("openTime", 0L) : 0;
+      boolean isClosed = candle && ((JsonObject) m.body()).getBoolean("closed", false);
       for (BridgeClient member : members) {
-        member.offer(kind, address, frame);
+        if (candle) {
+          member.offerCandle(address, frame, openTime, isClosed);
+        } else {
+          member.offer(kind == BridgeClient.Kind.CANDLE ? BridgeClient.Kind.OTHER : kind, address, frame);
+        }
         markDirty(member);
       }
     });

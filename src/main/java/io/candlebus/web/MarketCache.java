@@ -32,6 +32,10 @@ final class MarketCache {
   private void remember(String address, JsonObject candle) {
     List<JsonObject> recent = recentCandles.computeIfAbsent(address, a -> new ArrayList<>(2));
     long open = candle.getLong("openTime");
+    boolean closedAlready = recent.stream().anyMatch(c -> c.getLong("openTime") == open && c.getBoolean("closed"));
+    if (closedAlready && !candle.getBoolean("closed")) {
+      return; // an update never replaces the window's close
+    }
     recent.removeIf(c -> c.getLong("openTime") == open);
     recent.add(candle);
     recent.sort((a, b) -> Long.compare(a.getLong("openTime"), b.getLong("openTime")));

@@ -19,8 +19,8 @@ final class OriginPolicy {
 
   /** The default origin names the configured port; with port 0 it is only known once the server is bound. */
   void bound(int port) {
-    allowed = Set.copyOf(allowed.stream().map(o -> o.equals("http://localhost:0") ? "http://localhost:" + port : o)
-        .toList());
+    allowed = Set.copyOf(allowed.stream().map(o -> o.equals("http://localhost:0") ? "http://localhost:" + port
+        : o.equals("http://127.0.0.1:0") ? "http://127.0.0.1:" + port : o).toList());
   }
 
   boolean allows(HttpServerRequest req) {

@@ -21,7 +21,7 @@ class ConfigLoaderTest {
     CandlebusConfig c = ConfigLoader.load(Path.of("conf/config.json"), true, Map.of());
     assertThat(c.httpPort()).isEqualTo(8080);
     assertThat(c.httpHost()).isEqualTo("0.0.0.0");
-    assertThat(c.publicOrigins()).containsExactly("http://localhost:8080");
+    assertThat(c.publicOrigins()).containsExactly("http://localhost:8080", "http://127.0.0.1:8080");
     assertThat(c.binanceWsUrl().toString()).isEqualTo("wss://stream.binance.com:9443");
     assertThat(c.binanceRestUrl().toString()).isEqualTo("https://api.binance.com");
     assertThat(c.symbols()).containsExactly("BTCUSDT", "ETHUSDT");

@@ -43,6 +43,7 @@ class ReadinessTest {
     JsonObject body = new JsonObject(r.body());
     assertThat(body.getString("status")).isEqualTo("NOT_READY");
     assertThat(body.getJsonArray("reasons").encode()).contains("upstream DISCONNECTED");
+    assertThat(body.getJsonObject("upstream").getString("state")).isEqualTo("DISCONNECTED");
     assertThat(Http.get(base + "/health").statusCode()).isEqualTo(200);
     await(g.close());
   }
