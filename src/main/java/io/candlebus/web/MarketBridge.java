@@ -289,3 +289,4 @@ final class MarketBridge {
     context.runOnContext(v -> List.copyOf(clients).forEach(this::handleClose));
   }
 }
+

@@ -20,7 +20,9 @@ public final class HttpSession {
 
   public HttpSession(String base) {
     this.base = base;
-    this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).cookieHandler(cookies).build();
+    // HTTP/1.1 as browsers speak it on plain http (the JDK would try an h2c upgrade)
+    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+        .cookieHandler(cookies).build();
   }
 
   /** Logs in with {@code POST /api/login}; fails the test unless it answers 204. */
@@ -76,6 +78,18 @@ public final class HttpSession {
       b.header("X-CSRF-Token", csrf);
     }
     return send(b);
+  }
+
+  /** For responses that stream (SockJS's xhr_streaming): the body as it arrives. */
+  public HttpResponse<java.io.InputStream> sendStreaming(HttpRequest.Builder request) {
+    try {
+      return client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw new AssertionError(request.build().uri() + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   public HttpResponse<String> send(HttpRequest.Builder request) {

@@ -213,6 +213,56 @@ class WebSecurityTest {
   }
 
   @Test
+  void theXhrStreamingTransportDeliversToo() throws Exception {
+    String session = "/eventbus/000/xs" + System.nanoTime() % 100_000;
+    HttpResponse<java.io.InputStream> stream = alice.sendStreaming(xhr(session + "/xhr_streaming", origin)
+        .POST(HttpRequest.BodyPublishers.noBody()));
+    java.util.concurrent.BlockingQueue<String> frames = new java.util.concurrent.LinkedBlockingQueue<>();
+    Thread reader = new Thread(() -> {
+      try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(stream.body()))) {
+        String line;
+        while ((line = lines.readLine()) != null) {
+          frames.add(line);
+        }
+      } catch (java.io.IOException ignored) {
+        // the stream ends with the test
+      }
+    }, "xhr-streaming-reader");
+    reader.setDaemon(true);
+    reader.start();
+    List<JsonObject> got = new java.util.ArrayList<>();
+    until("the open frame", () -> drain(frames, got) && frames.isEmpty() && opened[0]);
+    HttpResponse<String> sent = alice.send(HttpRequest.newBuilder(URI.create(base + session + "/xhr_send"))
+        .header("Origin", origin).POST(HttpRequest.BodyPublishers.ofString(new JsonArray()
+            .add(new JsonObject().put("type", "register").put("address", "market.trade.BTCUSDT").encode())
+            .add(new JsonObject().put("type", "register").put("address", "alerts.bob").encode()).encode())));
+    assertThat(sent.statusCode()).isEqualTo(204);
+    until("a trade and a refusal by XHR streaming", () -> drain(frames, got)
+        && got.stream().anyMatch(m -> "rec".equals(m.getString("type")))
+        && got.stream().anyMatch(m -> "err".equals(m.getString("type"))));
+    assertThat(got.stream().filter(m -> "rec".equals(m.getString("type"))))
+        .allMatch(m -> m.getString("address").equals("market.trade.BTCUSDT"));
+    assertThat(got.stream().filter(m -> "err".equals(m.getString("type"))).findFirst().orElseThrow()
+        .getString("body")).isEqualTo("access_denied");
+    stream.body().close();
+  }
+
+  private final boolean[] opened = {false};
+
+  /** Moves the SockJS frames read so far into {@code got}; true (so it can be chained in a condition). */
+  private boolean drain(java.util.concurrent.BlockingQueue<String> frames, List<JsonObject> got) {
+    String f;
+    while ((f = frames.poll()) != null) {
+      if (f.equals("o")) {
+        opened[0] = true;
+      } else if (f.startsWith("a")) {
+        new JsonArray(f.substring(1)).forEach(m -> got.add(new JsonObject((String) m)));
+      }
+    }
+    return true;
+  }
+
+  @Test
   void framesOver64KbAreRefused() {
     SockJsClient c = await(SockJsClient.connect(vertx, gateway.httpPort(), alice.sessionCookie(), origin, 0));
     until("open", c::opened);
