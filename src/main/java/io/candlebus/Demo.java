@@ -58,7 +58,8 @@ final class Demo {
   static CandlebusConfig demoConfig(CandlebusConfig c, BinanceSimulator simulator, Path dataDir) {
     return new CandlebusConfig(c.httpPort(), c.httpHost(), c.publicOrigins(), URI.create(simulator.wsBaseUrl()),
         URI.create(simulator.restBaseUrl()), c.symbols(), c.intervals(), c.historyLimit(), Optional.empty(),
-        dataDir, false, c.clusterMembers(), c.clusterHost(), c.clusterPort(), c.role());
+        dataDir, false, c.clusterMembers(), c.clusterHost(), c.clusterPort(), c.role(), c.upstreamMaxAgeMs(),
+        c.upstreamSilenceMs());
   }
 
   static void deleteQuietly(Path dir) {

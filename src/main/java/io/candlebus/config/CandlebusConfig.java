@@ -22,7 +22,9 @@ public record CandlebusConfig(
     List<String> clusterMembers,
     String clusterHost,
     int clusterPort,
-    Role role) {
+    Role role,
+    long upstreamMaxAgeMs,
+    long upstreamSilenceMs) {
 
   public CandlebusConfig {
     publicOrigins = List.copyOf(publicOrigins);
@@ -33,6 +35,7 @@ public record CandlebusConfig(
 
   public CandlebusConfig withHttpPort(int port) {
     return new CandlebusConfig(port, httpHost, publicOrigins, binanceWsUrl, binanceRestUrl, symbols, intervals,
-        historyLimit, pgUrl, dataDir, cluster, clusterMembers, clusterHost, clusterPort, role);
+        historyLimit, pgUrl, dataDir, cluster, clusterMembers, clusterHost, clusterPort, role,
+        upstreamMaxAgeMs, upstreamSilenceMs);
   }
 }

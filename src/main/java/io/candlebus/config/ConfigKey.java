@@ -16,7 +16,9 @@ public enum ConfigKey {
   CLUSTER_MEMBERS("cluster.members", "CANDLEBUS_CLUSTER_MEMBERS"),
   CLUSTER_HOST("cluster.host", "CANDLEBUS_CLUSTER_HOST"),
   CLUSTER_PORT("cluster.port", "CANDLEBUS_CLUSTER_PORT"),
-  ROLE("role", "CANDLEBUS_ROLE");
+  ROLE("role", "CANDLEBUS_ROLE"),
+  UPSTREAM_MAX_AGE_MS("upstream.max.age.ms", "CANDLEBUS_UPSTREAM_MAX_AGE_MS"),
+  UPSTREAM_SILENCE_MS("upstream.silence.ms", "CANDLEBUS_UPSTREAM_SILENCE_MS");
 
   private final String jsonKey;
   private final String envVar;

@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
   public static final Path DEFAULT_FILE = Path.of("conf", "config.json");
 
+  /** Binance cuts a connection at 24 h; it is replaced (make-before-break) ten minutes before. */
+  public static final int DEFAULT_MAX_AGE_MS = 24 * 3_600_000 - 600_000;
   private static final Pattern SYMBOL = Pattern.compile("[A-Z0-9]{2,30}");
   private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.\\-]+:\\d{1,5}");
 
@@ -49,7 +51,9 @@ public final class ConfigLoader {
         .put("cluster.members", "127.0.0.1:5701")
         .put("cluster.host", "127.0.0.1")
         .put("cluster.port", 5701)
-        .put("role", "all");
+        .put("role", "all")
+        .put("upstream.max.age.ms", DEFAULT_MAX_AGE_MS)
+        .put("upstream.silence.ms", 30_000);
   }
 
   private ConfigLoader() {}
@@ -104,8 +108,10 @@ public final class ConfigLoader {
     String clusterHost = nonEmpty(raw.get(ConfigKey.CLUSTER_HOST));
     int clusterPort = port(raw.get(ConfigKey.CLUSTER_PORT), false);
     Role role = role(raw.get(ConfigKey.ROLE));
+    int maxAge = intRange(raw.get(ConfigKey.UPSTREAM_MAX_AGE_MS), 1_000, 24 * 3_600_000 - 60_000);
+    int silence = intRange(raw.get(ConfigKey.UPSTREAM_SILENCE_MS), 500, 3_600_000);
     return new CandlebusConfig(port, host, origins, ws, rest, symbols, intervals, historyLimit, pgUrl, dataDir,
-        cluster, members, clusterHost, clusterPort, role);
+        cluster, members, clusterHost, clusterPort, role, maxAge, silence);
   }
 
   private static JsonObject readFile(Path file) {

@@ -53,9 +53,13 @@ class ConfigLoaderTest {
         Map.entry("CANDLEBUS_CLUSTER_MEMBERS", "10.0.0.1:5701,10.0.0.2:5701"),
         Map.entry("CANDLEBUS_CLUSTER_HOST", "10.0.0.1"),
         Map.entry("CANDLEBUS_CLUSTER_PORT", "5801"),
-        Map.entry("CANDLEBUS_ROLE", "edge"));
+        Map.entry("CANDLEBUS_ROLE", "edge"),
+        Map.entry("CANDLEBUS_UPSTREAM_MAX_AGE_MS", "60000"),
+        Map.entry("CANDLEBUS_UPSTREAM_SILENCE_MS", "5000"));
     CandlebusConfig c = ConfigLoader.fromJson(ConfigLoader.builtInDefaults(), "defaults", env);
     assertThat(c.httpPort()).isEqualTo(9090);
+    assertThat(c.upstreamMaxAgeMs()).isEqualTo(60_000);
+    assertThat(c.upstreamSilenceMs()).isEqualTo(5_000);
     assertThat(c.httpHost()).isEqualTo("127.0.0.1");
     assertThat(c.publicOrigins()).containsExactly("https://a.example", "http://b.example:81");
     assertThat(c.binanceWsUrl().getPort()).isEqualTo(9443);
@@ -90,6 +94,8 @@ class ConfigLoaderTest {
       "CANDLEBUS_CLUSTER_MEMBERS | host-without-port",
       "CANDLEBUS_CLUSTER_PORT    | 0",
       "CANDLEBUS_ROLE            | master",
+      "CANDLEBUS_UPSTREAM_MAX_AGE_MS | 86400000",
+      "CANDLEBUS_UPSTREAM_SILENCE_MS | 10ms",
   })
   void aBadValueStopsWithOneLineNamingTheKeyAndValue(String key, String value) {
     assertThatThrownBy(() -> ConfigLoader.fromJson(ConfigLoader.builtInDefaults(), "defaults", Map.of(key, value)))
