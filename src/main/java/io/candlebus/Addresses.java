@@ -30,6 +30,14 @@ public final class Addresses {
   public static final String UPSTREAM_KLINES = "upstream.klines";
   /** {@code UpstreamGap}: a connection of the upstream dropped; continuity of its symbols is unknown. */
   public static final String UPSTREAM_GAP = "upstream.gap";
+  /** {@code UpstreamContinuous}: REST proved nothing was missed after a symbol's last trade; closing may resume. */
+  public static final String UPSTREAM_CONTINUOUS = "upstream.continuous";
+  /**
+   * {@code {add: [SYMBOL...], remove: [SYMBOL...], resume: {SYMBOL: lastAggId}}}: change the carried symbols at run
+   * time (SUBSCRIBE/UNSUBSCRIBE, no reconnect); {@code resume} continues a symbol after a trade id handed on
+   * elsewhere, so the hole in between is fetched from REST. Published, so the candle builder follows too.
+   */
+  public static final String UPSTREAM_SYMBOLS = "upstream.symbols";
   /** Request/reply: current upstream state as the {@code market.status} JSON. */
   public static final String UPSTREAM_STATUS = "upstream.status";
   /** {@code Candle}: a closed candle (ours, or a correction) to be stored. */

@@ -5,6 +5,7 @@ import io.candlebus.candles.CandlesVerticle;
 import io.candlebus.config.CandlebusConfig;
 import io.candlebus.persistence.PersistenceVerticle;
 import io.candlebus.upstream.BackfillVerticle;
+import io.candlebus.upstream.ConnectionBudget;
 import io.candlebus.upstream.ExchangeInfoVerticle;
 import io.candlebus.upstream.RestWeightLimiter;
 import io.candlebus.upstream.UpstreamVerticle;
@@ -80,7 +81,7 @@ public final class Gateway {
     return g.add(new PersistenceVerticle(config, registry))
         .compose(v -> g.add(new CandlesVerticle(config, registry)))
         .compose(v -> g.add(g.backfill))
-        .compose(v -> g.add(new UpstreamVerticle(config, registry)))
+        .compose(v -> g.add(new UpstreamVerticle(config, registry, limiter, ConnectionBudget.binanceDefault())))
         .compose(v -> g.add(new ExchangeInfoVerticle(config, limiter, registry)))
         .compose(v -> g.add(new AlertsVerticle(config, registry)))
         .compose(v -> g.add(g.http))

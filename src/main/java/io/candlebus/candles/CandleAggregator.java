@@ -177,6 +177,16 @@ public final class CandleAggregator {
     awaitingTrade = true;
   }
 
+  /**
+   * REST proved that no trade followed {@code lastTradeId} (individual id) while the stream was away: windows may
+   * close by the clock again. Ignored if a trade arrived since (then that trade decided).
+   */
+  public void markContinuous(long lastTradeId) {
+    if (awaitingTrade && lastTradeId == this.lastTradeId) {
+      awaitingTrade = false;
+    }
+  }
+
   /** Tells the aggregator the last closed candle known from history, so a later empty window can be flat. */
   public void seedLastClosed(Candle last) {
     Window w = byInterval.get(last.interval());

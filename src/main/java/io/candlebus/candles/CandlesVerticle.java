@@ -11,7 +11,10 @@ import io.candlebus.domain.Candle;
 import io.candlebus.domain.Interval;
 import io.candlebus.domain.Trade;
 import io.candlebus.upstream.StreamEvent.KlineEvent;
+import io.candlebus.upstream.UpstreamContinuous;
 import io.candlebus.upstream.UpstreamGap;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -41,8 +44,11 @@ public final class CandlesVerticle extends VerticleBase {
   private final MeterRegistry registry;
   private final Map<String, CandleAggregator> aggregators = new HashMap<>();
   private EventBus bus;
-  /** The newest stream event time seen on any stream: the exchange's clock as far as we know it. */
-  private long exchangeTime = Long.MIN_VALUE;
+  /**
+   * Per symbol, the newest event time of its own streams: the exchange's clock as far as that symbol's connection
+   * shows it. A global clock would close the windows of a symbol whose connection went silent.
+   */
+  private final Map<String, Long> clocks = new HashMap<>();
 
   public CandlesVerticle(CandlebusConfig config, MeterRegistry registry) {
     this.config = config;
@@ -52,12 +58,15 @@ public final class CandlesVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    LocalCodec.register(vertx, Trade.class, KlineEvent.class, UpstreamGap.class, Candle.class);
-    config.symbols().forEach(s -> aggregators.put(s, new CandleAggregator(s, config.intervals(), GRACE_MS)));
+    LocalCodec.register(vertx, Trade.class, KlineEvent.class, UpstreamGap.class, UpstreamContinuous.class,
+        Candle.class);
+    config.symbols().forEach(this::carry);
     bus.<Trade>localConsumer(Addresses.UPSTREAM_TRADES, this::handleTrade);
     bus.<KlineEvent>localConsumer(Addresses.UPSTREAM_KLINES, this::handleKline);
     bus.<UpstreamGap>localConsumer(Addresses.UPSTREAM_GAP, this::handleGap);
     bus.<Candle>localConsumer(Addresses.CANDLES_SEED, this::handleSeed);
+    bus.<UpstreamContinuous>localConsumer(Addresses.UPSTREAM_CONTINUOUS, this::handleContinuous);
+    bus.<JsonObject>localConsumer(Addresses.UPSTREAM_SYMBOLS, this::handleSymbols);
     vertx.setPeriodic(CLOCK_CHECK_MS, id -> advanceAll());
     return Future.succeededFuture();
   }
@@ -69,7 +78,7 @@ public final class CandlesVerticle extends VerticleBase {
       registry.counter("candlebus_trades_total", "outcome", "unknown_symbol").increment();
       return;
     }
-    exchangeTime = Math.max(exchangeTime, t.eventTime());
+    tick(t.symbol(), t.eventTime());
     TradeOutcome outcome = agg.onTrade(t, this::closed);
     registry.counter("candlebus_trades_total", "outcome", outcome.name().toLowerCase()).increment();
     if (outcome == TradeOutcome.ACCEPTED) {
@@ -79,11 +88,11 @@ public final class CandlesVerticle extends VerticleBase {
 
   private void handleKline(Message<KlineEvent> msg) {
     Candle k = msg.body().kline();
-    exchangeTime = Math.max(exchangeTime, msg.body().eventTime());
     CandleAggregator agg = aggregators.get(k.symbol());
     if (agg == null) {
       return;
     }
+    tick(k.symbol(), msg.body().eventTime());
     Provenance before = agg.currentProvenance(k.interval());
     KlineCheck check = agg.onBinanceKline(k, this::closed);
     if (check.verdict() == Verdict.UPDATE) {
@@ -108,6 +117,29 @@ public final class CandlesVerticle extends VerticleBase {
     }
   }
 
+  private void handleContinuous(Message<UpstreamContinuous> msg) {
+    CandleAggregator agg = aggregators.get(msg.body().symbol());
+    if (agg != null) {
+      agg.markContinuous(msg.body().lastTradeId());
+    }
+  }
+
+  /** Symbols added at run time get their candles built too; removed ones keep theirs until the process ends. */
+  private void handleSymbols(Message<JsonObject> msg) {
+    JsonArray add = msg.body().getJsonArray("add");
+    if (add != null) {
+      add.forEach(s -> carry(String.valueOf(s)));
+    }
+  }
+
+  private void carry(String symbol) {
+    aggregators.computeIfAbsent(symbol, s -> new CandleAggregator(s, config.intervals(), GRACE_MS));
+  }
+
+  private void tick(String symbol, long eventTime) {
+    clocks.merge(symbol, eventTime, Math::max);
+  }
+
   private void handleSeed(Message<Candle> msg) {
     CandleAggregator agg = aggregators.get(msg.body().symbol());
     if (agg != null) {
@@ -116,11 +148,7 @@ public final class CandlesVerticle extends VerticleBase {
   }
 
   private void advanceAll() {
-    if (exchangeTime != Long.MIN_VALUE) {
-      for (CandleAggregator agg : aggregators.values()) {
-        agg.advanceTo(exchangeTime, this::closed);
-      }
-    }
+    clocks.forEach((symbol, time) -> aggregators.get(symbol).advanceTo(time, this::closed));
   }
 
   private void closed(Candle c, Provenance provenance) {

@@ -2,6 +2,7 @@ package io.candlebus.upstream;
 
 import io.candlebus.domain.Candle;
 import io.candlebus.domain.Interval;
+import io.candlebus.domain.Trade;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -30,6 +31,7 @@ public final class BinanceRest {
   public static final int WEIGHT_KLINES = 2;
   public static final int WEIGHT_EXCHANGE_INFO = 20;
   public static final int WEIGHT_TIME = 1;
+  public static final int WEIGHT_AGG_TRADES = 4;
   private static final int MAX_ATTEMPTS = 4;
 
   private final Vertx vertx;
@@ -83,6 +85,22 @@ public final class BinanceRest {
       }
       return out;
     });
+  }
+
+  /** {@code /api/v3/aggTrades?fromId=} (inclusive), oldest first; REST has no event time, so it is the trade's. */
+  public Future<List<Trade>> aggTrades(String symbol, long fromId, int limit) {
+    return get("/api/v3/aggTrades?symbol=" + symbol + "&fromId=" + fromId + "&limit=" + limit, WEIGHT_AGG_TRADES)
+        .map(b -> {
+          JsonArray rows = b.toJsonArray();
+          List<Trade> out = new ArrayList<>(rows.size());
+          for (int i = 0; i < rows.size(); i++) {
+            JsonObject r = rows.getJsonObject(i);
+            long time = r.getLong("T");
+            out.add(new Trade(symbol, r.getLong("a"), new BigDecimal(r.getString("p")),
+                new BigDecimal(r.getString("q")), r.getLong("f"), r.getLong("l"), time, r.getBoolean("m"), time));
+          }
+          return out;
+        });
   }
 
   /** One row of the kline array layout (notes §2.3); closed when its close time is before {@code serverNow}. */
