@@ -25,7 +25,7 @@ final class UpstreamSlot {
   /** A replacement whose trades have not caught up by then takes over anyway (REST fills what is left). */
   static final long MAX_OVERLAP_MS = 10_000;
   /** A connection that lived this long resets the backoff. */
-  private static final long STABLE_MS = 10_000;
+  private static final long STABLE_MS = 1_000;
 
   interface Listener {
     void frame(UpstreamSlot slot, UpstreamConnection from, String text);
