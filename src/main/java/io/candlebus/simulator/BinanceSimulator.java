@@ -1,29 +1,30 @@
 package io.candlebus.simulator;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A Binance-compatible market-data server on one port: WebSocket streams ({@code /ws/<stream>},
- * {@code /stream?streams=a/b}) and REST ({@code /api/v3/...}), both answered from one deterministic trade history
- * per symbol, so that stream and REST agree exactly. See {@link SimulatorOptions} for what can be set.
+ * {@code /stream?streams=a/b}), REST ({@code /api/v3/...}) and its own control routes ({@code /sim/...}), streams
+ * and REST answered from one deterministic trade history per symbol, so that they agree exactly. See
+ * {@link SimulatorOptions} for what can be set.
  *
- * <p>Deploy it like any verticle; {@link #port()} and the URLs are valid once deployment succeeded. The accessors
- * are safe from any thread, the actions ({@link #injectRaw}, {@link #dropAllConnections}) run asynchronously on
- * the simulator's event loop.
+ * <p>Deploy it like any verticle; {@link #port()} and the URLs are valid once deployment succeeded. Every public
+ * method is safe from any thread. The faults run on the simulator's event loop; their futures complete once the
+ * fault took effect, and fail (IllegalArgumentException, IllegalStateException) rather than throw.
  */
 public final class BinanceSimulator extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BinanceSimulator.class);
@@ -31,10 +32,13 @@ public final class BinanceSimulator extends VerticleBase {
   static final long TICK_MS = 20;
 
   private final SimulatorOptions options;
-  private final AtomicLong pongs = new AtomicLong();
+  private final SimCounters counters = new SimCounters();
+  private final TradeFaults tradeFaults = new TradeFaults();
+  private final RestGuard guard;
   private volatile SimClock clock;
   private volatile Map<String, TradeHistory> histories = Map.of();
   private volatile ConnectionRegistry registry;
+  private volatile FaultActions faults;
   private StreamEngine engine;
   private ReplayPlayer replay;
   private volatile int port = -1;
@@ -42,6 +46,7 @@ public final class BinanceSimulator extends VerticleBase {
 
   public BinanceSimulator(SimulatorOptions options) {
     this.options = options;
+    this.guard = new RestGuard(new WeightLimiter(options.requestWeightLimit()), counters);
   }
 
   /** What the blocking part of the start loads from disk. */
@@ -73,18 +78,18 @@ public final class BinanceSimulator extends VerticleBase {
   }
 
   private Future<HttpServer> listen(Loaded loaded) {
-    engine = new StreamEngine(clock, histories);
+    engine = new StreamEngine(clock, histories, tradeFaults);
     registry = new ConnectionRegistry(engine);
     engine.attach(registry);
+    faults = new FaultActions(vertx, clock, histories, registry, engine, tradeFaults);
     replay = loaded.replay();
-    RestApi rest = new RestApi(vertx, clock, histories, loaded.archive(), loaded.exchangeInfo(),
-        new WeightLimiter(options.requestWeightLimit()));
+    RestApi rest = new RestApi(vertx, clock, histories, loaded.archive(), loaded.exchangeInfo(), guard, tradeFaults);
     HttpServer server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(options.host()).setPort(options.port()).setMaxWebSocketFrameSize(1 << 20)
         .setMaxWebSocketMessageSize(1 << 22)
         // a client that ignores our close frame (pong timeout, rate limit) is cut after 2 s, not Vert.x's 10 s
         .setWebSocketClosingTimeout(2));
-    server.requestHandler(rest.router())
+    server.requestHandler(rest.router(new SimControlApi(this)))
         .webSocketHandshakeHandler(this::handleHandshake)
         .webSocketHandler(this::handleWebSocket);
     return server.listen().onSuccess(s -> {
@@ -108,35 +113,9 @@ public final class BinanceSimulator extends VerticleBase {
     }
   }
 
-  /** The streams asked for in the URL, or null when the path is not a stream endpoint. */
-  static List<String> streamsOf(String path, String query) {
-    if (path.equals("/ws") || path.equals("/ws/")) {
-      return List.of();
-    }
-    if (path.startsWith("/ws/")) {
-      return split(path.substring(4));
-    }
-    if (path.equals("/stream") || path.equals("/stream/")) {
-      if (query != null) {
-        for (String kv : query.split("&")) {
-          if (kv.startsWith("streams=")) {
-            return split(java.net.URLDecoder.decode(kv.substring(8), java.nio.charset.StandardCharsets.UTF_8));
-          }
-        }
-      }
-      return List.of();
-    }
-    return null;
-  }
-
-  private static List<String> split(String s) {
-    List<String> out = new ArrayList<>();
-    Arrays.stream(s.split("/")).filter(x -> !x.isEmpty() && !out.contains(x)).forEach(out::add);
-    return out;
-  }
-
   private void handleHandshake(ServerWebSocketHandshake hs) {
-    List<String> streams = streamsOf(hs.path(), hs.query());
+    counters.connectionAttempts.incrementAndGet();
+    List<String> streams = StreamName.ofUrl(hs.path(), hs.query());
     if (streams == null) {
       hs.reject(404);
     } else if (streams.size() > ControlProtocol.MAX_STREAMS) {
@@ -147,9 +126,9 @@ public final class BinanceSimulator extends VerticleBase {
   }
 
   private void handleWebSocket(ServerWebSocket ws) {
-    List<String> streams = streamsOf(ws.path(), ws.query());
+    List<String> streams = StreamName.ofUrl(ws.path(), ws.query());
     boolean combined = ws.path().startsWith("/stream");
-    WsConnection conn = new WsConnection(vertx, ws, registry, combined, clock::now, pongs,
+    WsConnection conn = new WsConnection(vertx, ws, registry, combined, clock::now, counters,
         options.pongTimeoutMs());
     conn.start(streams == null ? List.of() : streams, options.pingIntervalMs());
   }
@@ -188,7 +167,7 @@ public final class BinanceSimulator extends VerticleBase {
     return h;
   }
 
-  /** Sends {@code text} as a text frame, unchanged, to every open connection. */
+  /** Sends {@code text} as a text frame, unchanged, to every open connection that is not silenced. */
   public void injectRaw(String text) {
     context.runOnContext(v -> registry.forEach(c -> c.sendText(text)));
   }
@@ -204,11 +183,81 @@ public final class BinanceSimulator extends VerticleBase {
 
   /** Pongs received on all connections since start. */
   public long pongsReceived() {
-    return pongs.get();
+    return counters.pongs.get();
   }
 
   /** Closes every stream connection (close code 1001, going away), as Binance does before maintenance. */
   public void dropAllConnections() {
-    context.runOnContext(v -> registry.forEach(c -> c.close((short) 1001, "Going away")));
+    dropAll();
+  }
+
+  /** Closes every stream connection with 1001 Going away; completes once all are gone, with how many. */
+  public Future<Integer> dropAll() {
+    return onLoop(FaultActions::dropAll);
+  }
+
+  /** The connections open now send nothing more (events, pings, replies) but stay open; new ones are normal. */
+  public Future<Integer> silenceOpenConnections() {
+    return onLoop(FaultActions::silenceOpen);
+  }
+
+  /** The next {@code count} aggTrades of {@code symbol} not streamed yet never reach a stream; REST keeps them. */
+  public Future<LongRange> skipNextTrades(String symbol, int count) {
+    return onLoop(f -> f.hideTrades(symbol, count, false));
+  }
+
+  /** Like {@link #skipNextTrades}, and REST aggTrades never returns them either; klines keep them. */
+  public Future<LongRange> loseNextTrades(String symbol, int count) {
+    return onLoop(f -> f.hideTrades(symbol, count, true));
+  }
+
+  /** Binance's serverShutdown event to every connection, which is closed {@code closeAfterMs} later. */
+  public Future<Integer> serverShutdown(long closeAfterMs) {
+    return onLoop(f -> f.serverShutdown(closeAfterMs));
+  }
+
+  /**
+   * The next {@code count} REST requests (any /api endpoint; not those a ban already refuses) are answered
+   * {@code status} (429 or 418) with {@code Retry-After: retryAfterSeconds} and code -1003. Takes effect before
+   * this returns; IllegalArgumentException for a bad argument.
+   */
+  public void restFault(int status, long retryAfterSeconds, int count) {
+    guard.restFault(status, retryAfterSeconds, count);
+  }
+
+  /** {@code count} frames of {@link MalformedFrames#generate} to every connection; completes with how many. */
+  public Future<Integer> injectMalformed(int count, long seed) {
+    return onLoop(f -> f.injectMalformed(count, seed));
+  }
+
+  public SimStats stats() {
+    ConnectionRegistry r = registry;
+    return new SimStats(counters.connectionAttempts.get(), r == null ? 0 : r.size(), r == null ? 0 : r.silenced(),
+        counters.rateLimitCloses.get(), counters.pongTimeoutCloses.get(), counters.controlMessages.get(),
+        counters.pongs.get(), counters.restRequests.get(), counters.restRefused.get(),
+        counters.restViolations.get(), counters.maxWeightUsed.get(), guard.limit(),
+        r == null ? Map.of() : r.streamCounts());
+  }
+
+  /** REST requests in arrival order (the newest {@value RestGuard#MAX_LOGGED_CALLS}); /sim routes are not in it. */
+  public List<RestCall> restCalls() {
+    return guard.calls();
+  }
+
+  private <T> Future<T> onLoop(Function<FaultActions, Future<T>> action) {
+    Context ctx = context;
+    FaultActions f = faults;
+    if (ctx == null || f == null) {
+      return Future.failedFuture(new IllegalStateException("the simulator has not been started"));
+    }
+    Promise<T> done = Promise.promise();
+    ctx.runOnContext(v -> {
+      try {
+        action.apply(f).onComplete(done);
+      } catch (RuntimeException e) {
+        done.fail(e);
+      }
+    });
+    return done.future();
   }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -74,6 +75,23 @@ final class ConnectionRegistry {
 
   void forEach(Consumer<WsConnection> action) {
     connections.values().forEach(action);
+  }
+
+  /** Stream name to the number of open connections subscribed to it; safe from any thread. */
+  Map<String, Integer> streamCounts() {
+    Map<String, Integer> out = new TreeMap<>();
+    connections.values().forEach(c -> c.streams().forEach(s -> out.merge(s, 1, Integer::sum)));
+    return out;
+  }
+
+  /** Open connections that were silenced. */
+  int silenced() {
+    return (int) connections.values().stream().filter(WsConnection::isSilenced).count();
+  }
+
+  /** A copy of the open connections, so that closing them while iterating is safe. */
+  List<WsConnection> snapshot() {
+    return new ArrayList<>(connections.values());
   }
 
   /** Every stream of every open connection (a stream twice if two connections have it). */

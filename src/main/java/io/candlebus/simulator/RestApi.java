@@ -15,35 +15,38 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Binance's public REST market-data endpoints, answered from the same trade histories as the streams. Every
- * answer carries {@code X-MBX-USED-WEIGHT-1M}; over the weight limit the answer is 429 with Retry-After and code
- * -1003. Weights as in the notes §2.3: ping/time 1, klines 2, aggTrades 4, ticker/price 2 (one symbol) or 4,
+ * answer carries {@code X-MBX-USED-WEIGHT-1M}; weight, bans and injected refusals are {@link RestGuard}'s. Weights as in the notes §2.3: ping/time 1, klines 2, aggTrades 4, ticker/price 2 (one symbol) or 4,
  * exchangeInfo 20, anything else 1.
  */
 final class RestApi {
   private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
   static final String WEIGHT_HEADER = "X-MBX-USED-WEIGHT-1M";
-  private static final String JSON = "application/json;charset=UTF-8";
+  static final String JSON = "application/json;charset=UTF-8";
 
   private final Vertx vertx;
   private final SimClock clock;
   private final Map<String, TradeHistory> histories;
   private final KlineArchive archive;
   private final ExchangeInfo exchangeInfo;
-  private final WeightLimiter limiter;
+  private final RestGuard guard;
+  private final TradeFaults faults;
 
   RestApi(Vertx vertx, SimClock clock, Map<String, TradeHistory> histories, KlineArchive archive,
-      ExchangeInfo exchangeInfo, WeightLimiter limiter) {
+      ExchangeInfo exchangeInfo, RestGuard guard, TradeFaults faults) {
     this.vertx = vertx;
     this.clock = clock;
     this.histories = histories;
     this.archive = archive;
     this.exchangeInfo = exchangeInfo;
-    this.limiter = limiter;
+    this.guard = guard;
+    this.faults = faults;
   }
 
-  Router router() {
+  /** The REST routes, after the simulator's own control routes (which cost no weight). */
+  Router router(SimControlApi control) {
     Router router = Router.router(vertx);
-    router.route().handler(this::handleWeight);
+    control.mount(router);
+    router.route().handler(guard::handle);
     router.get("/api/v3/ping").handler(this::handlePing);
     router.get("/api/v3/time").handler(this::handleTime);
     router.get("/api/v3/exchangeInfo").handler(this::handleExchangeInfo);
@@ -62,21 +65,6 @@ final class RestApi {
       case "/api/v3/ticker/price" -> hasSymbol ? 2 : 4;
       default -> 1;
     };
-  }
-
-  private void handleWeight(RoutingContext rc) {
-    int weight = weightOf(rc.request().path(), rc.request().getParam("symbol") != null);
-    String ip = rc.request().remoteAddress() == null ? "?" : rc.request().remoteAddress().host();
-    WeightLimiter.Decision d = limiter.charge(ip, weight, System.nanoTime());
-    rc.response().putHeader(WEIGHT_HEADER, Integer.toString(d.used()));
-    if (!d.allowed()) {
-      rc.response().putHeader("Retry-After", Long.toString(d.retryAfterSeconds()));
-      reply(rc, 429, BinanceJson.error(-1003, "Too much request weight used; current limit is " + limiter.limit()
-          + " request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.")
-          .encode());
-      return;
-    }
-    rc.next();
   }
 
   private void handlePing(RoutingContext rc) {
@@ -149,9 +137,10 @@ final class RestApi {
       long now = clock.now();
       h.advanceTo(now);
       long upTo = end == null ? now : Math.min(end, now);
-      var trades = fromId != null ? h.fromId(fromId, limit).stream().filter(t -> t.time() <= now).toList()
-          : start != null ? h.fromTime(start, upTo, limit)
-          : h.latest(upTo, limit);
+      var trades = faults.withoutLost(h.symbol(), limit, fromId == null && start == null, n ->
+          fromId != null ? h.fromId(fromId, n).stream().filter(t -> t.time() <= now).toList()
+          : start != null ? h.fromTime(start, upTo, n)
+          : h.latest(upTo, n));
       JsonArray out = new JsonArray();
       trades.forEach(t -> out.add(BinanceJson.aggTradeRest(t)));
       reply(rc, 200, out.encode());

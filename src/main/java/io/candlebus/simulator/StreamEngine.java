@@ -9,23 +9,31 @@ import java.util.Set;
 /**
  * Turns simulated time into stream frames. On every tick: generate the trades up to now, send each new aggTrade
  * to the {@code @aggTrade} subscribers (in trade order, E = now >= T), then let every subscribed kline stream emit
- * its closes and updates. Kline streams exist only while someone is subscribed.
+ * its closes and updates. Kline streams exist only while someone is subscribed. Trades hidden by {@link TradeFaults}
+ * are left out of the aggTrade streams only; klines are built from every trade.
  */
 final class StreamEngine implements ConnectionRegistry.Listener {
   private final SimClock clock;
   private final Map<String, TradeHistory> histories;
+  private final TradeFaults faults;
   private ConnectionRegistry registry;
   private final Map<String, Long> nextToEmit = new HashMap<>();
   private final Map<String, KlineTrack> tracks = new LinkedHashMap<>();
 
-  StreamEngine(SimClock clock, Map<String, TradeHistory> histories) {
+  StreamEngine(SimClock clock, Map<String, TradeHistory> histories, TradeFaults faults) {
     this.clock = clock;
     this.histories = histories;
+    this.faults = faults;
     histories.forEach((s, h) -> nextToEmit.put(s, h.lastAggId() + 1));
   }
 
   void attach(ConnectionRegistry r) {
     this.registry = r;
+  }
+
+  /** The first agg id of {@code symbol} not handed to the aggTrade streams yet. Event loop only. */
+  long nextToStream(String symbol) {
+    return nextToEmit.get(symbol);
   }
 
   @Override
@@ -53,7 +61,7 @@ final class StreamEngine implements ConnectionRegistry.Listener {
       Set<WsConnection> subs = registry.subscribers(StreamName.aggTrade(e.getKey()));
       String stream = StreamName.aggTrade(e.getKey());
       long next = h.feed(nextToEmit.get(e.getKey()), now, t -> {
-        if (!subs.isEmpty()) {
+        if (!subs.isEmpty() && !faults.hiddenFromStream(e.getKey(), t.aggId())) {
           String payload = BinanceJson.aggTradeEvent(t, now).encode();
           subs.forEach(c -> c.send(stream, payload));
         }

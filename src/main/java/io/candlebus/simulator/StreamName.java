@@ -1,7 +1,12 @@
 package io.candlebus.simulator;
 
 import io.candlebus.domain.Interval;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -39,5 +44,32 @@ record StreamName(String stream, String symbol, Interval interval) {
 
   static String kline(String symbol, Interval interval) {
     return symbol.toLowerCase(Locale.ROOT) + "@kline_" + interval.code();
+  }
+
+  /** The streams asked for in a connection URL, or null when the path is not a stream endpoint. */
+  static List<String> ofUrl(String path, String query) {
+    if (path.equals("/ws") || path.equals("/ws/")) {
+      return List.of();
+    }
+    if (path.startsWith("/ws/")) {
+      return split(path.substring(4));
+    }
+    if (path.equals("/stream") || path.equals("/stream/")) {
+      if (query != null) {
+        for (String kv : query.split("&")) {
+          if (kv.startsWith("streams=")) {
+            return split(URLDecoder.decode(kv.substring(8), StandardCharsets.UTF_8));
+          }
+        }
+      }
+      return List.of();
+    }
+    return null;
+  }
+
+  private static List<String> split(String s) {
+    List<String> out = new ArrayList<>();
+    Arrays.stream(s.split("/")).filter(x -> !x.isEmpty() && !out.contains(x)).forEach(out::add);
+    return out;
   }
 }

@@ -34,11 +34,19 @@ final class WeightLimiter {
     return limit;
   }
 
+  /** Weight used by {@code ip} in the window ending now, without charging anything. */
+  int used(String ip, long nowNanos) {
+    Window w = windows.get(ip);
+    if (w == null) {
+      return 0;
+    }
+    expire(w, nowNanos);
+    return w.used;
+  }
+
   Decision charge(String ip, int weight, long nowNanos) {
     Window w = windows.computeIfAbsent(ip, k -> new Window());
-    while (!w.charges.isEmpty() && nowNanos - w.charges.peekFirst().atNanos() >= WINDOW_NANOS) {
-      w.used -= w.charges.removeFirst().weight();
-    }
+    expire(w, nowNanos);
     if (w.used + weight > limit) {
       // wait until enough old weight has left the window for this request to fit
       int toFree = w.used + weight - limit;
@@ -56,5 +64,11 @@ final class WeightLimiter {
     w.charges.addLast(new Charge(nowNanos, weight));
     w.used += weight;
     return new Decision(true, w.used, 0);
+  }
+
+  private static void expire(Window w, long nowNanos) {
+    while (!w.charges.isEmpty() && nowNanos - w.charges.peekFirst().atNanos() >= WINDOW_NANOS) {
+      w.used -= w.charges.removeFirst().weight();
+    }
   }
 }

@@ -1,5 +1,7 @@
 package io.candlebus.simulator;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -24,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * intervals cannot trip it), a ping every pingInterval, and a close when the oldest unanswered ping is older
  * than the pong timeout.
  *
- * <p>All writes go through {@link #sendText}, the one place later faults (silence, drops, garbage) hook into.
+ * <p>All writes go through {@link #sendText}, the one place faults hook into: a silenced connection sends nothing
+ * at all (no events, pings, replies or rate-limit closes) yet stays open. Vert.x itself still answers a client's
+ * ping frames and close handshake; those cannot be switched off.
  */
 final class WsConnection implements ControlProtocol.Session {
   private static final Logger LOG = LoggerFactory.getLogger(WsConnection.class);
@@ -36,7 +40,7 @@ final class WsConnection implements ControlProtocol.Session {
   private final Vertx vertx;
   private final ConnectionRegistry registry;
   private final LongSupplier simNow;
-  private final AtomicLong pongCounter;
+  private final SimCounters counters;
   private final long pongTimeoutNanos;
   /** Streams in subscription order; written on the event loop, copied for readers on other threads. */
   private final Set<String> streams = Collections.synchronizedSet(new LinkedHashSet<>());
@@ -44,19 +48,21 @@ final class WsConnection implements ControlProtocol.Session {
   /** Payloads and send times of pings not answered yet, oldest first. */
   private final Deque<PendingPing> outstandingPings = new ArrayDeque<>();
   private boolean combined;
+  private final Promise<Void> closedPromise = Promise.promise();
   private long pingTimer = -1;
   private volatile boolean closed;
+  private volatile boolean silenced;
 
   private record PendingPing(String payload, long sentNanos) {}
 
   WsConnection(Vertx vertx, ServerWebSocket ws, ConnectionRegistry registry, boolean combined, LongSupplier simNow,
-      AtomicLong pongCounter, long pongTimeoutMs) {
+      SimCounters counters, long pongTimeoutMs) {
     this.vertx = vertx;
     this.ws = ws;
     this.registry = registry;
     this.combined = combined;
     this.simNow = simNow;
-    this.pongCounter = pongCounter;
+    this.counters = counters;
     this.pongTimeoutNanos = pongTimeoutMs * 1_000_000L;
   }
 
@@ -80,39 +86,57 @@ final class WsConnection implements ControlProtocol.Session {
     return closed;
   }
 
+  boolean isSilenced() {
+    return silenced;
+  }
+
+  /** From now on nothing is written to this connection, and what it sends is ignored. */
+  void silence() {
+    silenced = true;
+  }
+
+  /** Completes once the connection is closed and gone from the registry. */
+  Future<Void> closed() {
+    return closedPromise.future();
+  }
+
   /** Sends an event of {@code stream}, wrapped in the combined envelope when this connection wants it. */
-  void send(String stream, String payload) {
-    sendText(combined ? "{\"stream\":" + Json.encode(stream) + ",\"data\":" + payload + "}" : payload);
+  Future<Void> send(String stream, String payload) {
+    return sendText(combined ? "{\"stream\":" + Json.encode(stream) + ",\"data\":" + payload + "}" : payload);
   }
 
-  void sendText(String text) {
-    if (!closed) {
-      ws.writeTextMessage(text).onFailure(e -> LOG.debug("connection {}: write failed: {}", id, e.toString()));
+  /** Writes a text frame; null when nothing was written (closed or silenced). */
+  Future<Void> sendText(String text) {
+    if (closed || silenced) {
+      return null;
     }
+    return ws.writeTextMessage(text).onFailure(e -> LOG.debug("connection {}: write failed: {}", id, e.toString()));
   }
 
-  /** Closes the socket (with a close frame); the close handler then cleans up. */
-  void close(short code, String reason) {
+  /** Closes the socket (with a close frame); completes once the close handler has cleaned up. */
+  Future<Void> close(short code, String reason) {
     if (!closed) {
       ws.close(code, reason).onFailure(e -> LOG.debug("connection {}: close failed: {}", id, e.toString()));
     }
+    return closedPromise.future();
   }
 
   private void handleText(String text) {
-    if (!countIncoming()) {
+    counters.controlMessages.incrementAndGet();
+    if (silenced || !countIncoming()) {
       return;
     }
     sendText(ControlProtocol.handle(text, this));
   }
 
   private void handleFrame(WebSocketFrame frame) {
-    if (frame.type() == WebSocketFrameType.PING || frame.type() == WebSocketFrameType.BINARY) {
+    if (!silenced && (frame.type() == WebSocketFrameType.PING || frame.type() == WebSocketFrameType.BINARY)) {
       countIncoming();
     }
   }
 
   private void handlePong(Buffer payload) {
-    pongCounter.incrementAndGet();
+    counters.pongs.incrementAndGet();
     String text = payload.toString();
     boolean solicited = false;
     while (!outstandingPings.isEmpty()) {
@@ -126,7 +150,7 @@ final class WsConnection implements ControlProtocol.Session {
       }
       outstandingPings.removeFirst();  // an older ping is implicitly answered by a newer pong
     }
-    if (!solicited) {
+    if (!solicited && !silenced) {
       countIncoming();
     }
   }
@@ -140,6 +164,7 @@ final class WsConnection implements ControlProtocol.Session {
     recentMessages.addLast(now);
     if (recentMessages.size() > MAX_MESSAGES_PER_SECOND) {
       LOG.info("connection {}: more than {} messages in a second, closing", id, MAX_MESSAGES_PER_SECOND);
+      counters.rateLimitCloses.incrementAndGet();
       close((short) 1008, "Too many requests");
       return false;
     }
@@ -147,24 +172,27 @@ final class WsConnection implements ControlProtocol.Session {
   }
 
   private void ping() {
+    if (silenced || closed) {
+      return;
+    }
     long nowNanos = System.nanoTime();
     PendingPing oldest = outstandingPings.peekFirst();
     if (oldest != null && nowNanos - oldest.sentNanos() > pongTimeoutNanos) {
       LOG.info("connection {}: no pong for {} ms, closing", id, (nowNanos - oldest.sentNanos()) / 1_000_000L);
+      counters.pongTimeoutCloses.incrementAndGet();
       close((short) 1008, "Pong timeout");
       return;
     }
     String payload = Long.toString(simNow.getAsLong());
     outstandingPings.addLast(new PendingPing(payload, nowNanos));
-    if (!closed) {
-      ws.writePing(Buffer.buffer(payload)).onFailure(e -> LOG.debug("connection {}: ping failed", id));
-    }
+    ws.writePing(Buffer.buffer(payload)).onFailure(e -> LOG.debug("connection {}: ping failed", id));
   }
 
   private void onClosed() {
     closed = true;
     vertx.cancelTimer(pingTimer);
     registry.remove(this);
+    closedPromise.tryComplete();
   }
 
   // --- ControlProtocol.Session ---

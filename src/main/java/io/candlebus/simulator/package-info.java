@@ -1,9 +1,11 @@
 /**
  * A Binance-compatible market-data server for tests, the {@code demo} command and {@code simulate}.
  *
- * <p>Entry points: {@link io.candlebus.simulator.BinanceSimulator} (the verticle),
- * {@link io.candlebus.simulator.SimulatorOptions} (its settings), {@link io.candlebus.simulator.TradeHistory}
- * (the trades, for test assertions) and {@link io.candlebus.simulator.SimulatorCommand} (the CLI).
+ * <p>Entry points: {@link io.candlebus.simulator.BinanceSimulator} (the verticle, with its faults and
+ * {@link io.candlebus.simulator.SimStats}), {@link io.candlebus.simulator.SimulatorOptions} (its settings),
+ * {@link io.candlebus.simulator.TradeHistory} (the trades, for test assertions),
+ * {@link io.candlebus.simulator.MalformedFrames} (bad frames) and {@link io.candlebus.simulator.SimulatorCommand}
+ * (the CLI).
  *
  * <h2>What is simulated, and where it knowingly differs from Binance</h2>
  * <ul>
@@ -20,9 +22,16 @@
  *       are our own (code 2).</li>
  *   <li>Rate rule: pongs that answer our pings do not count toward 5 messages/s (so short test ping intervals
  *       cannot trip it); text, ping, binary and unsolicited pong frames do.</li>
- *   <li>REST weight: a sliding 60 s window per client IP instead of Binance's calendar minute; refused (429)
- *       requests cost nothing; there is no 418 ban yet. {@code limit} above 1000 is cut to 1000; 0 is -1130.
- *       {@code fromId} together with a time is -1128. Only UTC klines ({@code timeZone} 0).</li>
+ *   <li>REST weight: a sliding 60 s window per client IP instead of Binance's calendar minute; refused (429/418)
+ *       requests cost nothing. A request that comes before the Retry-After we announced has passed is answered
+ *       418 with the ban time left (and counted in {@link io.candlebus.simulator.SimStats#restViolations}); unlike
+ *       Binance the ban does not grow with repeated violations. {@code limit} above 1000 is cut to 1000; 0 is
+ *       -1130. {@code fromId} together with a time is -1128. Only UTC klines ({@code timeZone} 0).</li>
+ *   <li>Faults (methods of {@link io.candlebus.simulator.BinanceSimulator}, and {@code /sim/...} HTTP routes on the
+ *       same port, which cost no weight): drop all connections, silence the open ones, skip or lose the next
+ *       trades of a symbol, serverShutdown, forced 429/418 answers, bad frames from
+ *       {@link io.candlebus.simulator.MalformedFrames}. A silenced connection still gets Vert.x's automatic
+ *       answers to the client's ping and close frames. Skipped and lost trades stay in every kline.</li>
  *   <li>Archive mode: only REST klines of the archived symbols come from the zips (nothing for 1s); their stream,
  *       aggTrades and ticker stay synthetic.</li>
  *   <li>Replay mode: each connection gets its own playback of the whole recording, from when it first subscribes

@@ -83,8 +83,11 @@ class RestApiTest {
     JsonObject body = new JsonObject(refused.body());
     assertThat(body.getInteger("code")).isEqualTo(-1003);
     assertThat(body.getString("msg")).contains("current limit is 30 request weight per 1 MINUTE");
-    // a refused request costs nothing, and lighter requests still fit
-    assertThat(c.get("/api/v3/ping").weight()).isEqualTo(23);
+    // a refused request costs nothing; coming back before Retry-After is Binance's 418 ban, also free
+    SimClient.Response early = c.get("/api/v3/ping");
+    assertThat(early.status()).isEqualTo(418);
+    assertThat(early.weight()).isEqualTo(22);
+    assertThat(small.stats().restViolations()).isEqualTo(1);
   }
 
   @Test

@@ -39,6 +39,8 @@ final class SimClient {
     final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
     final List<Long> pingNanos = new CopyOnWriteArrayList<>();
     volatile boolean closed;
+    volatile Short closeCode;
+    volatile long closedNanos;
 
     Ws(WebSocket socket) {
       this.socket = socket;
@@ -48,7 +50,11 @@ final class SimClient {
           pingNanos.add(System.nanoTime());
         }
       });
-      socket.closeHandler(v -> closed = true);
+      socket.closeHandler(v -> {
+        closeCode = socket.closeStatusCode();
+        closedNanos = System.nanoTime();
+        closed = true;
+      });
     }
 
     void send(String text) {
@@ -91,20 +97,31 @@ final class SimClient {
   SimClient(Vertx vertx, int port) {
     this.vertx = vertx;
     this.port = port;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(TIMEOUT_S)).build();
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(TIMEOUT_S)).build();
     this.ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(1 << 24));
   }
 
   /** A GET with the JDK's blocking client: the Vert.x side under test is the server only. */
   Response get(String uri) {
+    return send("GET", uri);
+  }
+
+  /** A POST with an empty body, as the /sim control routes take their parameters in the query. */
+  Response post(String uri) {
+    return send("POST", uri);
+  }
+
+  private Response send(String method, String uri) {
     try {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + uri))
-          .timeout(Duration.ofSeconds(TIMEOUT_S)).GET().build(), HttpResponse.BodyHandlers.ofString());
+          .timeout(Duration.ofSeconds(TIMEOUT_S)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
       MultiMap headers = MultiMap.caseInsensitiveMultiMap();
       r.headers().map().forEach(headers::add);
       return new Response(r.statusCode(), headers, r.body());
     } catch (IOException e) {
-      throw new AssertionError("GET " + uri + " failed", e);
+      throw new AssertionError(method + " " + uri + " failed", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);

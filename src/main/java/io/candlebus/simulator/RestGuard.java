@@ -1,0 +1,164 @@
+package io.candlebus.simulator;
+
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What every REST request goes through before its endpoint: the log of calls, the 418 ban of a client that comes
+ * back before the Retry-After we announced (Binance's auto-ban), injected 429/418 faults, then the request weight.
+ * Refusals of any kind cost no weight and carry {@code Retry-After}, {@code X-MBX-USED-WEIGHT-1M} and a -1003
+ * body.
+ *
+ * <p>The ban lasts until the announced Retry-After has passed; coming back early is answered 418 with the time
+ * left, but, unlike Binance, does not lengthen the ban (so tests stay bounded).
+ */
+final class RestGuard {
+  static final int MAX_LOGGED_CALLS = 100_000;
+
+  /** An injected fault: the next {@code remaining} requests are answered {@code status}. */
+  private record Fault(int status, long retryAfterSeconds, int remaining) {}
+
+  /** A logged call whose status is filled in when the answer starts. */
+  private static final class Entry {
+    final long atMillis;
+    final String uri;
+    volatile int status;
+
+    Entry(long atMillis, String uri) {
+      this.atMillis = atMillis;
+      this.uri = uri;
+    }
+  }
+
+  private final WeightLimiter limiter;
+  private final SimCounters counters;
+  private final AtomicReference<Fault> fault = new AtomicReference<>();
+  private final Map<String, Long> bannedUntilNanos = new ConcurrentHashMap<>();
+  private final Deque<Entry> calls = new ArrayDeque<>();
+
+  RestGuard(WeightLimiter limiter, SimCounters counters) {
+    this.limiter = limiter;
+    this.counters = counters;
+  }
+
+  int limit() {
+    return limiter.limit();
+  }
+
+  /** Takes effect for the very next request; replaces a fault still pending. Any thread. */
+  void restFault(int status, long retryAfterSeconds, int count) {
+    if (status != 429 && status != 418) {
+      throw new IllegalArgumentException("status must be 429 or 418, not " + status);
+    }
+    if (retryAfterSeconds < 0) {
+      throw new IllegalArgumentException("retryAfterSeconds must be >= 0, not " + retryAfterSeconds);
+    }
+    if (count < 0) {
+      throw new IllegalArgumentException("count must be >= 0, not " + count);
+    }
+    fault.set(count == 0 ? null : new Fault(status, retryAfterSeconds, count));
+  }
+
+  List<RestCall> calls() {
+    synchronized (calls) {
+      List<RestCall> out = new ArrayList<>(calls.size());
+      calls.forEach(e -> out.add(new RestCall(e.atMillis, e.uri, e.status)));
+      return out;
+    }
+  }
+
+  void handle(RoutingContext rc) {
+    long nowNanos = System.nanoTime();
+    Entry entry = log(rc.request().uri());
+    rc.addHeadersEndHandler(v -> entry.status = rc.response().getStatusCode());
+    counters.restRequests.incrementAndGet();
+    String ip = rc.request().remoteAddress() == null ? "?" : rc.request().remoteAddress().host();
+
+    Long until = bannedUntilNanos.get(ip);
+    if (until != null && nowNanos < until) {
+      counters.restViolations.incrementAndGet();
+      long bannedUntilMillis = System.currentTimeMillis() + (until - nowNanos) / 1_000_000L;
+      refuse(rc, ip, nowNanos, 418, ceilSeconds(until - nowNanos), "Way too much request weight used; IP banned "
+          + "until " + bannedUntilMillis + ". Please use WebSocket Streams for live updates to avoid bans.");
+      return;
+    }
+    Fault f = takeFault();
+    if (f != null) {
+      ban(ip, nowNanos, f.retryAfterSeconds());
+      refuse(rc, ip, nowNanos, f.status(), f.retryAfterSeconds(), f.status() == 418
+          ? "Way too much request weight used; IP banned until "
+              + (System.currentTimeMillis() + f.retryAfterSeconds() * 1000) + ". Please use WebSocket Streams for "
+              + "live updates to avoid bans."
+          : tooMuch());
+      return;
+    }
+    int weight = RestApi.weightOf(rc.request().path(), rc.request().getParam("symbol") != null);
+    WeightLimiter.Decision d = limiter.charge(ip, weight, nowNanos);
+    if (!d.allowed()) {
+      ban(ip, nowNanos, d.retryAfterSeconds());
+      refuse(rc, ip, nowNanos, 429, d.retryAfterSeconds(), tooMuch());
+      return;
+    }
+    announceWeight(rc, d.used());
+    rc.next();
+  }
+
+  private Entry log(String uri) {
+    Entry e = new Entry(System.currentTimeMillis(), uri);
+    synchronized (calls) {
+      if (calls.size() >= MAX_LOGGED_CALLS) {
+        calls.removeFirst();
+      }
+      calls.addLast(e);
+    }
+    return e;
+  }
+
+  private Fault takeFault() {
+    while (true) {
+      Fault f = fault.get();
+      if (f == null) {
+        return null;
+      }
+      Fault next = f.remaining() <= 1 ? null : new Fault(f.status(), f.retryAfterSeconds(), f.remaining() - 1);
+      if (fault.compareAndSet(f, next)) {
+        return f;
+      }
+    }
+  }
+
+  private void ban(String ip, long nowNanos, long seconds) {
+    if (seconds > 0) {
+      bannedUntilNanos.merge(ip, nowNanos + seconds * 1_000_000_000L, Math::max);
+    }
+  }
+
+  private void refuse(RoutingContext rc, String ip, long nowNanos, int status, long retryAfter, String msg) {
+    counters.restRefused.incrementAndGet();
+    announceWeight(rc, limiter.used(ip, nowNanos));
+    rc.response().setStatusCode(status)
+        .putHeader("Retry-After", Long.toString(retryAfter))
+        .putHeader("Content-Type", RestApi.JSON)
+        .end(BinanceJson.error(-1003, msg).encode());
+  }
+
+  private void announceWeight(RoutingContext rc, int used) {
+    counters.weightAnnounced(used);
+    rc.response().putHeader(RestApi.WEIGHT_HEADER, Integer.toString(used));
+  }
+
+  private String tooMuch() {
+    return "Too much request weight used; current limit is " + limiter.limit() + " request weight per 1 MINUTE. "
+        + "Please use WebSocket Streams for live updates to avoid polling the API.";
+  }
+
+  private static long ceilSeconds(long nanos) {
+    return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
+  }
+}

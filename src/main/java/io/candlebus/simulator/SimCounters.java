@@ -1,0 +1,21 @@
+package io.candlebus.simulator;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The simulator's running counts, written on the event loop and read from any thread. */
+final class SimCounters {
+  final AtomicLong connectionAttempts = new AtomicLong();
+  final AtomicLong rateLimitCloses = new AtomicLong();
+  final AtomicLong pongTimeoutCloses = new AtomicLong();
+  final AtomicLong controlMessages = new AtomicLong();
+  final AtomicLong pongs = new AtomicLong();
+  final AtomicLong restRequests = new AtomicLong();
+  final AtomicLong restRefused = new AtomicLong();
+  final AtomicLong restViolations = new AtomicLong();
+  final AtomicInteger maxWeightUsed = new AtomicInteger();
+
+  void weightAnnounced(int used) {
+    maxWeightUsed.accumulateAndGet(used, Math::max);
+  }
+}
