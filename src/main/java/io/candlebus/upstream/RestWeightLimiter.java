@@ -1,19 +1,25 @@
 package io.candlebus.upstream;
 
+import java.util.ArrayDeque;
+
 /**
- * Keeps REST calls within Binance's request-weight limit (per IP, per fixed window, read from
- * {@code exchangeInfo.rateLimits}) and obeys {@code Retry-After} after a 429 or 418. One per node, shared by the
- * verticles that call REST (so synchronized); the caller passes the time.
+ * Keeps REST calls within Binance's request-weight limit (per IP, read from {@code exchangeInfo.rateLimits}) and
+ * obeys {@code Retry-After} after a 429 or 418. One per node, shared by the verticles that call REST (so
+ * synchronized); the caller passes the time.
  *
- * <p>Only {@value #BUDGET_PERCENT}% of the limit is used: other programs on the same IP share it, and our window
- * boundaries may differ from Binance's by the clock skew.
+ * <p>Binance counts per calendar window; this counts over a sliding window of the same length, which is
+ * stricter: if no sliding window holds more than the budget, no calendar window does either, whatever the skew
+ * between our clock and Binance's. Only {@value #BUDGET_PERCENT}% of the limit is used: other programs on the
+ * same IP share it.
  */
 public final class RestWeightLimiter {
   static final int BUDGET_PERCENT = 90;
 
+  private record Charge(long at, int weight) {}
+
+  private final ArrayDeque<Charge> charges = new ArrayDeque<>();
   private int limit;
   private long windowMs;
-  private long windowStart = Long.MIN_VALUE;
   private int used;
   private long blockedUntil = Long.MIN_VALUE;
 
@@ -43,7 +49,7 @@ public final class RestWeightLimiter {
   }
 
   public synchronized int used(long now) {
-    roll(now);
+    expire(now);
     return used;
   }
 
@@ -55,18 +61,33 @@ public final class RestWeightLimiter {
     if (now < blockedUntil) {
       return blockedUntil - now;
     }
-    roll(now);
-    if (used + weight <= budget() || used == 0) {
+    expire(now);
+    int budget = budget();
+    if (used + weight <= budget || charges.isEmpty()) {
+      charges.addLast(new Charge(now, weight));
       used += weight;
       return 0;
     }
-    return windowStart + windowMs - now;
+    // until enough of the oldest weight has left the window
+    int toFree = used + weight - budget;
+    long until = now;
+    for (Charge c : charges) {
+      toFree -= c.weight();
+      until = c.at() + windowMs;
+      if (toFree <= 0) {
+        break;
+      }
+    }
+    return Math.max(1, until - now);
   }
 
-  /** Binance's own count for this window ({@code X-MBX-USED-WEIGHT-1M}) is authoritative when higher. */
+  /** Binance's own count ({@code X-MBX-USED-WEIGHT-1M}) is authoritative when higher: the rest is charged now. */
   public synchronized void observeUsed(int usedWeight, long now) {
-    roll(now);
-    used = Math.max(used, usedWeight);
+    expire(now);
+    if (usedWeight > used) {
+      charges.addLast(new Charge(now, usedWeight - used));
+      used = usedWeight;
+    }
   }
 
   /** After a 429 or 418: nothing is sent before {@code until}. */
@@ -78,11 +99,9 @@ public final class RestWeightLimiter {
     return blockedUntil;
   }
 
-  private void roll(long now) {
-    long start = Math.floorDiv(now, windowMs) * windowMs;
-    if (start != windowStart) {
-      windowStart = start;
-      used = 0;
+  private void expire(long now) {
+    while (!charges.isEmpty() && charges.peekFirst().at() <= now - windowMs) {
+      used -= charges.removeFirst().weight();
     }
   }
 }

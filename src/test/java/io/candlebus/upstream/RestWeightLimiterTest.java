@@ -16,8 +16,37 @@ class RestWeightLimiterTest {
       granted += 2;
     }
     assertThat(granted).isEqualTo(90); // 90 % of the limit
-    assertThat(l.tryAcquire(2, T)).isEqualTo(20_000); // until the next window
-    assertThat(l.tryAcquire(2, T + 20_000)).isZero();
+    assertThat(l.tryAcquire(2, T)).isEqualTo(MINUTE); // until the first charges leave the window
+    assertThat(l.tryAcquire(2, T + MINUTE - 1)).isEqualTo(1);
+    assertThat(l.tryAcquire(2, T + MINUTE)).isZero();
+  }
+
+  @Test
+  void noWindowEverHoldsMoreThanTheBudgetNeitherSlidingNorCalendar() {
+    RestWeightLimiter l = new RestWeightLimiter(1200, MINUTE);
+    java.util.Random r = new java.util.Random(3);
+    java.util.List<long[]> granted = new java.util.ArrayList<>();
+    long now = T;
+    while (now < T + 30 * MINUTE) {
+      int weight = new int[] {1, 2, 4, 20}[r.nextInt(4)];
+      long wait = l.tryAcquire(weight, now);
+      if (wait == 0) {
+        granted.add(new long[] {now, weight});
+        now += r.nextInt(40); // callers far hungrier than the limit
+      } else {
+        now += wait;
+      }
+    }
+    for (long[] g : granted) {
+      long start = g[0];
+      long calendar = Math.floorDiv(start, MINUTE) * MINUTE;
+      long sliding = granted.stream().filter(x -> x[0] >= start && x[0] < start + MINUTE).mapToLong(x -> x[1]).sum();
+      long fixed = granted.stream().filter(x -> x[0] >= calendar && x[0] < calendar + MINUTE)
+          .mapToLong(x -> x[1]).sum();
+      assertThat(sliding).isLessThanOrEqualTo(1080);
+      assertThat(fixed).isLessThanOrEqualTo(1080);
+    }
+    assertThat(granted.stream().mapToLong(x -> x[1]).sum()).as("the budget is used").isGreaterThan(29 * 1000);
   }
 
   @Test
