@@ -31,7 +31,8 @@ public final class BinanceStreamParser {
   public static final int MAX_FRAME_CHARS = 64 * 1024;
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final JsonFactory JSON = MAPPER.getFactory();
+  /** Duplicate keys are refused: which of two prices would be the right one? */
+  private static final JsonFactory JSON = MAPPER.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   /** Parses one text frame. */
   public StreamEvent parse(String frame) {
@@ -49,10 +50,10 @@ public final class BinanceStreamParser {
     }
     StreamEvent fast = fastPath ? FastFrameScanner.scan(frame) : null;
     if (fast != null) {
-      return fast;
+      return Plausibility.check(fast);
     }
     try (JsonParser p = JSON.createParser(frame)) {
-      return parse(p);
+      return Plausibility.check(parse(p));
     } catch (JsonParseException e) {
       return new Malformed("invalid_json", e.getOriginalMessage());
     } catch (BadField e) {
@@ -73,7 +74,7 @@ public final class BinanceStreamParser {
     }
     String first = p.currentName();
     if ("stream".equals(first)) {
-      p.nextToken();
+      String stream = p.nextToken() == JsonToken.VALUE_STRING ? p.getText() : null;
       p.skipChildren();
       if (p.nextToken() != JsonToken.FIELD_NAME || !"data".equals(p.currentName())
           || p.nextToken() != JsonToken.START_OBJECT) {
@@ -83,6 +84,9 @@ public final class BinanceStreamParser {
       event = readEvent(p);
       if (p.nextToken() != JsonToken.END_OBJECT) {
         return new Malformed("invalid_json", "unexpected field after data");
+      }
+      if (!StreamNames.carries(stream, event)) {
+        return new Malformed("stream_mismatch", "stream " + stream + " does not carry this event");
       }
     } else if ("result".equals(first) || "id".equals(first) || "code".equals(first) || "msg".equals(first)) {
       event = readReply(p);

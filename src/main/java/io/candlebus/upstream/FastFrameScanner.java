@@ -43,12 +43,16 @@ final class FastFrameScanner {
     }
     StreamEvent e;
     if (textIs("stream")) {
-      if (!string() || !expect(',') || !key() || !textIs("data") || !expect('{') || !key()) {
+      if (!string()) {
+        return null;
+      }
+      String stream = text();
+      if (!expect(',') || !key() || !textIs("data") || !expect('{') || !key()) {
         return null;
       }
       e = event();
-      if (e == null || !expect('}')) {
-        return null;
+      if (e == null || !expect('}') || !StreamNames.carries(stream, e)) {
+        return null; // the general parser says what is wrong
       }
     } else {
       e = event();
@@ -79,8 +83,9 @@ final class FastFrameScanner {
     BigDecimal qty = null;
     boolean buyerMaker = false;
     int seen = 0;
+    long keys = 1; // bit 0: never a key letter, keeps "none yet" non-zero
     while (next(false)) {
-      if (!key() || textEnd - textStart != 1) {
+      if (!key() || textEnd - textStart != 1 || (keys = once(keys)) == 0) {
         return null;
       }
       switch (s.charAt(textStart)) {
@@ -107,8 +112,9 @@ final class FastFrameScanner {
     long eventTime = 0;
     Candle k = null;
     int seen = 0;
+    long keys = 1; // bit 0: never a key letter, keeps "none yet" non-zero
     while (next(false)) {
-      if (!key() || textEnd - textStart != 1) {
+      if (!key() || textEnd - textStart != 1 || (keys = once(keys)) == 0) {
         return null;
       }
       switch (s.charAt(textStart)) {
@@ -139,8 +145,9 @@ final class FastFrameScanner {
     BigDecimal takerQ = null;
     boolean closed = false;
     int seen = 0;
+    long keys = 1;
     for (boolean firstMember = true; next(firstMember); firstMember = false) {
-      if (!key() || textEnd - textStart != 1) {
+      if (!key() || textEnd - textStart != 1 || (keys = once(keys)) == 0) {
         return null;
       }
       switch (s.charAt(textStart)) {
@@ -240,6 +247,19 @@ final class FastFrameScanner {
 
   private boolean textIs(String expected) {
     return textEnd - textStart == expected.length() && s.startsWith(expected, textStart);
+  }
+
+  /**
+   * Adds the current one-letter key to {@code keys}; 0 when it was there already (the general parser refuses
+   * duplicate keys, so the fast path must not pick one of the values).
+   */
+  private long once(long keys) {
+    char c = s.charAt(textStart);
+    if (c <= 64 || c >= 128) {
+      return keys;
+    }
+    long bit = 1L << (c - 64);
+    return (keys & bit) != 0 ? 0 : keys | bit;
   }
 
   private String text() {

@@ -22,6 +22,20 @@ public final class StreamNames {
     return symbol.toLowerCase(Locale.ROOT) + "@kline_" + interval.code();
   }
 
+  /**
+   * Whether the combined envelope's {@code stream} name fits its event: a trade or kline must come on its own
+   * symbol's (lower-case) stream. Other events, and frames without envelope ({@code stream} null), pass.
+   */
+  static boolean carries(String stream, StreamEvent event) {
+    if (event instanceof StreamEvent.TradeEvent t) {
+      return stream != null && stream.equals(aggTrade(t.trade().symbol()));
+    }
+    if (event instanceof StreamEvent.KlineEvent k) {
+      return stream != null && stream.equals(kline(k.kline().symbol(), k.kline().interval()));
+    }
+    return true;
+  }
+
   /** All streams of one symbol: its aggTrades and a kline stream per interval (to check our candles). */
   public static List<String> forSymbol(String symbol, List<Interval> intervals) {
     List<String> out = new ArrayList<>();

@@ -61,7 +61,8 @@ class FastFrameScannerTest {
       StreamEvent scanned = FastFrameScanner.scan(frame);
       if (scanned != null) {
         accepted++;
-        assertThat(scanned).as(frame).isEqualTo(parser.parseGeneral(frame));
+        // the parser applies the same plausibility checks after either path
+        assertThat(Plausibility.check(scanned)).as(frame).isEqualTo(parser.parseGeneral(frame));
       }
     }
     // many edits land in values (digits): those frames stay valid and must still agree
@@ -70,8 +71,8 @@ class FastFrameScannerTest {
 
   @Test
   void missingCommasAndTrailingGarbageAreNotAccepted() {
-    String ok = "{\"e\":\"aggTrade\",\"E\":1,\"s\":\"BTCUSDT\",\"a\":5,\"p\":\"1.5\",\"q\":\"2\",\"f\":1,\"l\":1,"
-        + "\"T\":1,\"m\":true,\"M\":true}";
+    String ok = "{\"e\":\"aggTrade\",\"E\":1700000000001,\"s\":\"BTCUSDT\",\"a\":5,\"p\":\"1.5\",\"q\":\"2\",\"f\":1,"
+        + "\"l\":1,\"T\":1700000000000,\"m\":true,\"M\":true}";
     assertThat(FastFrameScanner.scan(ok)).isInstanceOf(StreamEvent.TradeEvent.class);
     assertThat(FastFrameScanner.scan(ok.replace(",\"s\"", " \"s\""))).isNull();
     assertThat(FastFrameScanner.scan(ok + "x")).isNull();
@@ -80,5 +81,39 @@ class FastFrameScannerTest {
     assertThat(parser.parse(ok.replace("\"1.5\"", "\"12345678901234567890.5\"")))
         .isInstanceOfSatisfying(StreamEvent.TradeEvent.class,
             t -> assertThat(t.trade().price()).isEqualByComparingTo("12345678901234567890.5"));
+    // a key twice: the fast path leaves it to the general parser, which refuses it
+    String twice = ok.replace("\"q\":\"2\"", "\"q\":\"2\",\"p\":\"-1\"");
+    assertThat(FastFrameScanner.scan(twice)).isNull();
+    assertThat(parser.parse(twice)).isInstanceOfSatisfying(StreamEvent.Malformed.class,
+        m -> assertThat(m.kind()).isEqualTo("invalid_json"));
+  }
+
+  @Test
+  void valuesBinanceNeverSendsAreRefusedWithTheirKind() {
+    String ok = "{\"stream\":\"btcusdt@aggTrade\",\"data\":{\"e\":\"aggTrade\",\"E\":1700000000001,"
+        + "\"s\":\"BTCUSDT\",\"a\":5,\"p\":\"1.5\",\"q\":\"2\",\"f\":1,\"l\":1,\"T\":1700000000000,"
+        + "\"m\":true,\"M\":true}}";
+    assertThat(parser.parse(ok)).isInstanceOf(StreamEvent.TradeEvent.class);
+    assertThat(kind(ok.replace("\"p\":\"1.5\"", "\"p\":\"-1.5\""))).isEqualTo("absurd_value");
+    assertThat(kind(ok.replace("\"q\":\"2\"", "\"q\":\"0\""))).isEqualTo("absurd_value");
+    assertThat(kind(ok.replace("\"f\":1", "\"f\":3"))).isEqualTo("absurd_value");
+    assertThat(kind(ok.replace("\"a\":5", "\"a\":-5"))).isEqualTo("absurd_value");
+    assertThat(kind(ok.replace("\"T\":1700000000000", "\"T\":9700000000000"))).isEqualTo("absurd_value");
+    assertThat(kind(ok.replace("\"T\":1700000000000", "\"T\":1700000060000"))).as("after its event")
+        .isEqualTo("absurd_value");
+    assertThat(kind(ok.replace("\"E\":1700000000001", "\"E\":17000000001"))).isEqualTo("absurd_value");
+    assertThat(kind(ok.replace("\"s\":\"BTCUSDT\"", "\"s\":\"btcusdt\""))).isIn("absurd_value", "stream_mismatch");
+    assertThat(kind(ok.replace("btcusdt@aggTrade", "ethusdt@aggTrade"))).isEqualTo("stream_mismatch");
+    assertThat(kind(ok.replace("btcusdt@aggTrade", "BTCUSDT@aggTrade"))).isEqualTo("stream_mismatch");
+    // Binance's own marker of an invalidated record is not absurd: it is skipped later, its id still counts
+    String invalidated = ok.replace("\"p\":\"1.5\"", "\"p\":\"0\"").replace("\"q\":\"2\"", "\"q\":\"0\"")
+        .replace("\"f\":1,\"l\":1", "\"f\":-1,\"l\":-1");
+    assertThat(parser.parse(invalidated)).isInstanceOf(StreamEvent.TradeEvent.class);
+  }
+
+  private String kind(String frame) {
+    StreamEvent e = parser.parse(frame);
+    assertThat(e).as(frame).isInstanceOf(StreamEvent.Malformed.class);
+    return ((StreamEvent.Malformed) e).kind();
   }
 }
