@@ -14,6 +14,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The write queue against a real database: the writes it issues are recorded on their way to the store. */
 @ExtendWith(VertxExtension.class)
@@ -35,6 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CandleWriterTest {
   private static final long T0 = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
 
+  @TempDir
+  Path dir;
   private String db;
   private Pool pool;
   private CandleStore store;
@@ -71,7 +75,7 @@ class CandleWriterTest {
     CandleWriter.Settings settings = new CandleWriter.Settings(500, 50, 1_000, 200_000, 20, 200);
     Context ctx = vertx.getOrCreateContext();
     CandleWriter writer = onContext(ctx, () -> new CandleWriter(vertx, recordingStore(), settings,
-        new PersistenceMetrics(meters, () -> 0), c -> { }));
+        new PersistenceMetrics(meters, () -> 0), journal(vertx)));
     List<Candle> candles = new ArrayList<>();
     for (int i = 0; i < 5_000; i++) {
       candles.add(TestCandles.candle("BTCUSDT", Interval.M1, T0 + i * 60_000L, i % 7));
@@ -80,7 +84,7 @@ class CandleWriterTest {
     // offered in slices from the context, as consumer messages would arrive, so writes overlap new arrivals
     for (int i = 0; i < candles.size(); i += 250) {
       List<Candle> slice = candles.subList(i, i + 250);
-      onContext(ctx, () -> slice.stream().filter(writer::offer).count());
+      onContext(ctx, () -> offer(writer, slice));
     }
 
     Await.until(vertx, Duration.ofSeconds(30), "all candles are stored",
@@ -100,17 +104,17 @@ class CandleWriterTest {
     Context ctx = vertx.getOrCreateContext();
     CandleWriter writer = onContext(ctx, () -> new CandleWriter(vertx, recordingStore(),
         new CandleWriter.Settings(500, 10, 1_000, 200_000, 20, 100), new PersistenceMetrics(meters, () -> 0),
-        c -> { }));
+        journal(vertx)));
     List<Candle> first = TestCandles.series("ETHUSDT", T0, 3);
     List<Candle> later = TestCandles.series("ETHUSDT", T0 + 3 * 60_000L, 4);
     TestPostgres.execute("postgres", "ALTER DATABASE " + db + " ALLOW_CONNECTIONS false");
     TestPostgres.execute("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
         + db + "'");
 
-    onContext(ctx, () -> first.stream().filter(writer::offer).count());
+    onContext(ctx, () -> offer(writer, first));
     Await.until(vertx, Duration.ofSeconds(30), "the first batch failed twice",
         () -> Future.succeededFuture(meters.counter("candlebus.store.failures").count() >= 2));
-    onContext(ctx, () -> later.stream().filter(writer::offer).count());
+    onContext(ctx, () -> offer(writer, later));
     TestPostgres.execute("postgres", "ALTER DATABASE " + db + " ALLOW_CONNECTIONS true");
 
     Await.until(vertx, Duration.ofSeconds(30), "all 7 are stored",
@@ -119,6 +123,15 @@ class CandleWriterTest {
     assertThat(writes.subList(0, failures + 1)).as("the same batch until it succeeded").containsOnly(first);
     assertThat(writes.subList(failures + 1, writes.size())).containsExactly(later);
     assertThat(await(onContextFuture(ctx, () -> Future.succeededFuture(writer.pending())))).isZero();
+  }
+
+  private AsyncJournal journal(Vertx vertx) {
+    return await(AsyncJournal.open(vertx, dir.resolve("journal")));
+  }
+
+  private static int offer(CandleWriter writer, List<Candle> candles) {
+    candles.forEach(writer::offer);
+    return candles.size();
   }
 
   private static <T> T onContext(Context ctx, Callable<T> action) {
