@@ -81,6 +81,7 @@ final class CandleWriter {
     this.metrics = metrics;
     this.journal = journal;
     spilling = journal.size() > 0;
+    schedule(); // a journal left by an earlier run is replayed first
   }
 
   /** Candles accepted and not yet stored: in memory, on their way to the journal, or in it. */
@@ -124,6 +125,8 @@ final class CandleWriter {
       vertx.cancelTimer(retryTimer);
       retryTimer = -1;
       write(inFlight);
+    } else {
+      schedule();
     }
   }
 

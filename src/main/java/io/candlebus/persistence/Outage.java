@@ -11,12 +11,19 @@ final class Outage {
   private Instant since;
   private String error = "not connected yet";
 
-  /** Connection-level failures; a refused statement (bad data, constraint) says PostgreSQL is up. */
+  /**
+   * Whether a failure says PostgreSQL cannot be used (refused or lost connections, shutdown, a database that
+   * does not allow connections...), rather than refusing one statement (bad data, a constraint, a conflict).
+   */
   static boolean isConnectionFailure(Throwable err) {
     if (err instanceof PgException pg) {
       String state = pg.getSqlState();
-      // 08: connection exception, 57P: operator intervention (shutdown), 53: insufficient resources
-      return state == null || state.startsWith("08") || state.startsWith("57P") || state.startsWith("53");
+      if (state == null || state.length() < 2) {
+        return true;
+      }
+      String type = state.substring(0, 2);
+      return !(type.equals("22") || type.equals("23") || type.equals("25") || type.equals("40")
+          || type.equals("42") || type.equals("P0"));
     }
     return !(err instanceof IllegalArgumentException);
   }

@@ -74,8 +74,9 @@ class CandleWriterTest {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     CandleWriter.Settings settings = new CandleWriter.Settings(500, 50, 1_000, 200_000, 20, 200);
     Context ctx = vertx.getOrCreateContext();
+    AsyncJournal journal = journal(vertx);
     CandleWriter writer = onContext(ctx, () -> new CandleWriter(vertx, recordingStore(), settings,
-        new PersistenceMetrics(meters, () -> 0), journal(vertx)));
+        new PersistenceMetrics(meters, () -> 0), journal));
     List<Candle> candles = new ArrayList<>();
     for (int i = 0; i < 5_000; i++) {
       candles.add(TestCandles.candle("BTCUSDT", Interval.M1, T0 + i * 60_000L, i % 7));
@@ -102,9 +103,10 @@ class CandleWriterTest {
   void aFailedBatchIsRetriedWholeBeforeAnythingNewer(Vertx vertx) {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     Context ctx = vertx.getOrCreateContext();
+    AsyncJournal journal = journal(vertx);
     CandleWriter writer = onContext(ctx, () -> new CandleWriter(vertx, recordingStore(),
         new CandleWriter.Settings(500, 10, 1_000, 200_000, 20, 100), new PersistenceMetrics(meters, () -> 0),
-        journal(vertx)));
+        journal));
     List<Candle> first = TestCandles.series("ETHUSDT", T0, 3);
     List<Candle> later = TestCandles.series("ETHUSDT", T0 + 3 * 60_000L, 4);
     TestPostgres.execute("postgres", "ALTER DATABASE " + db + " ALLOW_CONNECTIONS false");
@@ -123,6 +125,90 @@ class CandleWriterTest {
     assertThat(writes.subList(0, failures + 1)).as("the same batch until it succeeded").containsOnly(first);
     assertThat(writes.subList(failures + 1, writes.size())).containsExactly(later);
     assertThat(await(onContextFuture(ctx, () -> Future.succeededFuture(writer.pending())))).isZero();
+  }
+
+  @Test
+  void beyondTheQueueBoundCandlesWaitInTheJournalAndAreWrittenOnceInOrder(Vertx vertx) throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Context ctx = vertx.getOrCreateContext();
+    AsyncJournal journal = journal(vertx);
+    List<List<Candle>> stored = new CopyOnWriteArrayList<>();
+    closeDatabase();
+    CandleWriter writer = onContext(ctx, () -> new CandleWriter(vertx, b -> store.upsert(b).onSuccess(n -> stored.add(b)),
+        new CandleWriter.Settings(500, 10, 4, 3, 20, 100), new PersistenceMetrics(meters, () -> 0), journal));
+    List<Candle> candles = new ArrayList<>(TestCandles.series("BTCUSDT", T0, 8));
+    candles.add(TestCandles.withClose(candles.get(6), "7.77")); // corrects a journaled window
+    candles.add(TestCandles.withClose(candles.get(0), "1.11")); // corrects a window waiting in memory
+
+    onContext(ctx, () -> offer(writer, candles));
+    Await.until(vertx, Duration.ofSeconds(30), "7 candles are in the journal and writes fail",
+        () -> Future.succeededFuture(journal.size() == 7 && meters.counter("candlebus.store.failures").count() >= 1));
+    assertThat(meters.counter("candlebus.candles.journaled").count()).isEqualTo(7);
+    assertThat(segmentFiles()).isNotEmpty();
+    TestPostgres.execute("postgres", "ALTER DATABASE " + db + " ALLOW_CONNECTIONS true");
+    onContext(ctx, () -> {
+      writer.retryNow();
+      return null;
+    });
+
+    Await.until(vertx, Duration.ofSeconds(30), "all 10 are stored and the journal is empty",
+        () -> Future.succeededFuture(meters.counter("candlebus.candles.stored").count() == 10 && journal.size() == 0));
+    List<Candle> written = new ArrayList<>();
+    stored.forEach(written::addAll);
+    assertThat(written).as("each written once, in arrival order").isEqualTo(candles);
+    List<Candle> rows = await(store.query("BTCUSDT", Interval.M1, null, null, 100));
+    assertThat(rows).hasSize(8);
+    assertThat(rows.get(0).close()).isEqualByComparingTo("1.11");
+    assertThat(rows.get(6).close()).isEqualByComparingTo("7.77");
+    assertThat(segmentFiles()).as("replayed segments are deleted").isEmpty();
+    assertThat(await(onContextFuture(ctx, () -> Future.succeededFuture(writer.pending())))).isZero();
+    assertThat(meters.counter("candlebus.candles.dropped").count()).isZero();
+  }
+
+  @Test
+  void aStopDuringAnOutagePutsMemoryInFrontOfTheJournalForTheNextRun(Vertx vertx) throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Context ctx = vertx.getOrCreateContext();
+    AsyncJournal journal = journal(vertx);
+    closeDatabase();
+    CandleWriter.Settings settings = new CandleWriter.Settings(500, 10, 1_000, 3, 20, 100);
+    CandleWriter writer = onContext(ctx, () -> new CandleWriter(vertx, store::upsert, settings,
+        new PersistenceMetrics(meters, () -> 0), journal));
+    List<Candle> candles = TestCandles.series("ETHUSDT", T0, 6);
+    onContext(ctx, () -> offer(writer, candles));
+    Await.until(vertx, Duration.ofSeconds(30), "3 in the journal and writes fail",
+        () -> Future.succeededFuture(journal.size() == 3 && meters.counter("candlebus.store.failures").count() >= 1));
+
+    await(onContextFuture(ctx, () -> writer.drain(20_000)));
+    assertThat(journal.size()).as("memory went to the journal too").isEqualTo(6);
+    assertThat(meters.counter("candlebus.candles.dropped").count()).isZero();
+    await(journal.close());
+
+    // the next run: same directory, PostgreSQL back
+    TestPostgres.execute("postgres", "ALTER DATABASE " + db + " ALLOW_CONNECTIONS true");
+    AsyncJournal reopened = journal(vertx);
+    List<List<Candle>> stored = new CopyOnWriteArrayList<>();
+    SimpleMeterRegistry meters2 = new SimpleMeterRegistry();
+    onContext(ctx, () -> new CandleWriter(vertx, b -> store.upsert(b).onSuccess(n -> stored.add(b)), settings,
+        new PersistenceMetrics(meters2, () -> 0), reopened));
+    Await.until(vertx, Duration.ofSeconds(30), "the journal is replayed",
+        () -> Future.succeededFuture(meters2.counter("candlebus.candles.stored").count() == 6 && reopened.size() == 0));
+    List<Candle> written = new ArrayList<>();
+    stored.forEach(written::addAll);
+    assertThat(written).isEqualTo(candles);
+    assertThat(segmentFiles()).isEmpty();
+  }
+
+  private void closeDatabase() {
+    TestPostgres.execute("postgres", "ALTER DATABASE " + db + " ALLOW_CONNECTIONS false");
+    TestPostgres.execute("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+        + db + "'");
+  }
+
+  private List<Path> segmentFiles() throws java.io.IOException {
+    try (var s = java.nio.file.Files.list(dir.resolve("journal"))) {
+      return s.filter(p -> p.toString().endsWith(CandleJournal.SUFFIX)).toList();
+    }
   }
 
   private AsyncJournal journal(Vertx vertx) {
