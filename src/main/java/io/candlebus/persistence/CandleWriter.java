@@ -64,6 +64,7 @@ final class CandleWriter {
   /** Candles for the journal not yet appended (newer than all it holds). */
   private List<Candle> toJournal = new ArrayList<>();
   private int appending;
+  private Future<Void> appended = Future.succeededFuture();
   private boolean spilling;
   private CandleJournal.Segment segment; // being replayed; memory is empty meanwhile
   private final ArrayDeque<List<Candle>> segmentChunks = new ArrayDeque<>();
@@ -158,7 +159,8 @@ final class CandleWriter {
     List<Candle> batch = toJournal;
     toJournal = new ArrayList<>();
     appending = batch.size();
-    journal.append(batch).onComplete(ar -> {
+    appended = journal.append(batch);
+    appended.onComplete(ar -> {
       appending = 0;
       if (ar.failed()) {
         LOG.error("appending {} candles to the journal failed, retrying: {}", batch.size(), ar.cause().toString());
@@ -386,13 +388,13 @@ final class CandleWriter {
 
   private void appendRestThenFinish() {
     if (appending > 0) {
-      vertx.setTimer(10, id -> appendRestThenFinish()); // the append in flight completes soon
+      appended.onComplete(v -> appendRestThenFinish()); // runs after appendSoon's own completion handler
       return;
     }
     List<Candle> rest = toJournal;
     toJournal = new ArrayList<>();
-    Future<Void> appended = rest.isEmpty() ? Future.succeededFuture() : journal.append(rest);
-    appended.onComplete(ar -> {
+    Future<Void> last = rest.isEmpty() ? Future.succeededFuture() : journal.append(rest);
+    last.onComplete(ar -> {
       if (ar.failed()) {
         LOG.error("could not journal {} candles at stop, they are lost: {}", rest.size(), ar.cause().toString());
         metrics.dropped.increment(rest.size());
