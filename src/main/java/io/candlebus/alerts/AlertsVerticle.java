@@ -40,6 +40,20 @@ public final class AlertsVerticle extends VerticleBase {
     for (String symbol : config.symbols()) {
       vertx.eventBus().<JsonObject>consumer(Addresses.trade(symbol), this::handleTrade);
     }
+    // PostgreSQL may be down at start: the node runs anyway and the alerts load once it answers
+    return loadAll().recover(e -> {
+      log.warn("alerts not loaded yet, retrying: {}", e.getMessage());
+      retryLoad(1);
+      return Future.succeededFuture();
+    });
+  }
+
+  private void retryLoad(int attempt) {
+    vertx.timer(Math.min(5_000, 250L << Math.min(attempt, 5))).compose(v -> loadAll())
+        .onFailure(e -> retryLoad(attempt + 1));
+  }
+
+  private Future<Void> loadAll() {
     return vertx.eventBus().<JsonArray>request(Addresses.DB_ALERTS_ALL, null, QUICK).map(m -> {
       Map<String, Map<String, BigDecimal>> byUser = new HashMap<>();
       m.body().forEach(o -> {

@@ -126,6 +126,13 @@ public final class CandleStore {
         .map(rows -> Optional.ofNullable(rows.iterator().next().getLocalDateTime(0)).map(UtcTime::millis));
   }
 
+  /** Open time of the newest stored candle of {@code symbol}/{@code interval} that opened before {@code before}. */
+  public Future<Optional<Long>> latestOpenTimeBefore(String symbol, Interval interval, long before) {
+    return pool.preparedQuery(Sql.LATEST_OPEN_TIME_BEFORE)
+        .execute(Tuple.of(symbol, interval.code(), UtcTime.of(before)))
+        .map(rows -> Optional.ofNullable(rows.iterator().next().getLocalDateTime(0)).map(UtcTime::millis));
+  }
+
   /** Succeeds once PostgreSQL answered a query. */
   public Future<Void> ping() {
     return pool.query(Sql.PING).execute().mapEmpty();

@@ -213,5 +213,10 @@ public final class Sql {
       FROM exchange.price_history p JOIN exchange.token t ON t.id = p.token_id
       WHERE t.name = $1 AND p."interval" = $2""";
 
+  public static final String LATEST_OPEN_TIME_BEFORE = """
+      SELECT max(p.date_open) AS date_open
+      FROM exchange.price_history p JOIN exchange.token t ON t.id = p.token_id
+      WHERE t.name = $1 AND p."interval" = $2 AND p.date_open < $3""";
+
   public static final String PING = "SELECT 1";
 }

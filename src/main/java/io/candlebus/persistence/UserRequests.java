@@ -9,22 +9,32 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@code persistence.users.*}, {@code persistence.alerts.*} and {@code persistence.markets.*} requests over a
  * {@link UserStore}. Failures carry {@link PersistenceVerticle#BAD_REQUEST} or
- * {@link PersistenceVerticle#STORE_FAILED}.
+ * {@link PersistenceVerticle#STORE_FAILED}, or {@link PersistenceVerticle#UNAVAILABLE} while PostgreSQL is unreachable.
  */
 final class UserRequests {
   private static final Logger LOG = LoggerFactory.getLogger(UserRequests.class);
 
   private final UserStore store;
+  private final Supplier<String> unavailable;
+  private final Consumer<Throwable> failures;
 
-  UserRequests(UserStore store) {
+  /**
+   * @param unavailable why PostgreSQL cannot be used now, or null when it can
+   * @param failures told of every failed request, to notice an outage
+   */
+  UserRequests(UserStore store, Supplier<String> unavailable, Consumer<Throwable> failures) {
     this.store = store;
+    this.unavailable = unavailable;
+    this.failures = failures;
   }
 
   List<MessageConsumer<?>> register(EventBus bus) {
@@ -59,7 +69,12 @@ final class UserRequests {
   }
 
   /** Runs {@code work} on the request body and replies with its result, or fails the request. */
-  private static void answer(Message<Object> msg, Function<JsonObject, Future<?>> work) {
+  private void answer(Message<Object> msg, Function<JsonObject, Future<?>> work) {
+    String down = unavailable.get();
+    if (down != null) {
+      msg.fail(PersistenceVerticle.UNAVAILABLE, down);
+      return;
+    }
     Future<?> result;
     try {
       JsonObject body = msg.body() instanceof JsonObject o ? o : new JsonObject();
@@ -70,7 +85,9 @@ final class UserRequests {
     }
     result.onSuccess(msg::reply).onFailure(err -> {
       LOG.warn("{} failed: {}", msg.address(), err.toString());
-      msg.fail(PersistenceVerticle.STORE_FAILED, err.getMessage());
+      failures.accept(err);
+      msg.fail(Outage.isConnectionFailure(err) ? PersistenceVerticle.UNAVAILABLE : PersistenceVerticle.STORE_FAILED,
+          err.getMessage());
     });
   }
 

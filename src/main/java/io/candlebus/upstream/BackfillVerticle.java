@@ -5,11 +5,14 @@ import io.candlebus.config.CandlebusConfig;
 import io.candlebus.domain.Candle;
 import io.candlebus.domain.Interval;
 import io.candlebus.persistence.CandleBatch;
+import io.candlebus.persistence.PersistenceVerticle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +41,7 @@ public final class BackfillVerticle extends VerticleBase {
   private final Promise<Void> done = Promise.promise();
   private BinanceRest rest;
   private long serverOffset;
+  private volatile boolean stopped;
 
   /** {@code limiter} is shared by every REST caller of the node: Binance counts weight per IP. */
   public BackfillVerticle(CandlebusConfig config, RestWeightLimiter limiter, MeterRegistry registry) {
@@ -56,24 +60,52 @@ public final class BackfillVerticle extends VerticleBase {
     // the HTTP client is created here so that it belongs to this verticle's context
     rest = new BinanceRest(vertx, config.binanceRestUrl(), limiter, registry);
     // what is stored is read before the upstream starts (the gateway deploys this verticle first), so a candle
-    // the live stream stores meanwhile cannot hide the history or the gap to fetch
-    return storedBeforeStart().onSuccess(latest -> rest.exchangeInfo()
-        .compose(info -> backfillAll(info, latest))
+    // the live stream stores meanwhile cannot hide the history or the gap to fetch; if PostgreSQL does not
+    // answer, the node starts anyway and the backfill waits for it in the background
+    return storedBeforeStart().transform(ar -> {
+      if (ar.succeeded()) {
+        run(Future.succeededFuture(ar.result()));
+      } else {
+        log.warn("backfill waits for PostgreSQL: {}", ar.cause().getMessage());
+        run(storedOnceAvailable(0));
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private void run(Future<Map<String, Long>> latest) {
+    latest.compose(l -> rest.exchangeInfo().compose(info -> backfillAll(info, l)))
         .onComplete(ar -> {
           if (ar.failed()) {
             log.error("backfill stopped: {}", ar.cause().getMessage());
           }
           done.tryComplete();
-        }));
+        });
   }
 
-  /** The newest stored open time per "SYMBOL interval" (absent when none is stored). */
+  /** Asks again with capped backoff until PostgreSQL answers (or the verticle stops). */
+  private Future<Map<String, Long>> storedOnceAvailable(int attempt) {
+    return vertx.timer(retryDelay(attempt)).compose(v -> stopped
+        ? Future.failedFuture("stopped before PostgreSQL answered")
+        : storedBeforeStart().recover(e -> storedOnceAvailable(attempt + 1)));
+  }
+
+  private static long retryDelay(int attempt) {
+    return Math.min(5_000, 250L << Math.min(attempt, 5));
+  }
+
+  /**
+   * The newest stored open time per "SYMBOL interval" (absent when none is stored). {@code beforeLive}: if this
+   * node already received live candles (the database was down at start), only what is older than the first of
+   * them counts, so neither they nor the journal replay can hide the gap before them.
+   */
   private Future<Map<String, Long>> storedBeforeStart() {
     Map<String, Long> latest = new HashMap<>();
     List<Future<?>> queries = new ArrayList<>();
     for (String symbol : config.symbols()) {
       for (Interval interval : config.intervals()) {
-        JsonObject key = new JsonObject().put("symbol", symbol).put("interval", interval.code());
+        JsonObject key = new JsonObject().put("symbol", symbol).put("interval", interval.code())
+            .put("beforeLive", true);
         queries.add(vertx.eventBus().<JsonObject>request(Addresses.DB_CANDLES_LATEST, key, QUERY).onSuccess(m -> {
           Long t = m.body().getLong("openTime");
           if (t != null) {
@@ -87,6 +119,7 @@ public final class BackfillVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopped = true;
     return rest.close();
   }
 
@@ -188,7 +221,7 @@ public final class BackfillVerticle extends VerticleBase {
         p.newest = c;
       }
     }
-    return vertx.eventBus().<Integer>request(Addresses.DB_CANDLES_UPSERT, new CandleBatch(candles), LOCAL)
+    return upsert(new CandleBatch(candles), 0)
         .map(m -> {
           p.stored += candles.size();
           registry.counter("candlebus_backfill_candles_total").increment(candles.size());
@@ -197,6 +230,14 @@ public final class BackfillVerticle extends VerticleBase {
           }
           return null;
         });
+  }
+
+  /** PostgreSQL unreachable (503): wait and try again rather than lose the page. */
+  private Future<Message<Integer>> upsert(CandleBatch batch, int attempt) {
+    return vertx.eventBus().<Integer>request(Addresses.DB_CANDLES_UPSERT, batch, LOCAL).recover(e ->
+        !stopped && e instanceof ReplyException r && r.failureCode() == PersistenceVerticle.UNAVAILABLE
+            ? vertx.timer(retryDelay(attempt)).compose(v -> upsert(batch, attempt + 1))
+            : Future.failedFuture(e));
   }
 
   private static final class Progress {

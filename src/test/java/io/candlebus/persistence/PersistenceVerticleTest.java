@@ -49,6 +49,8 @@ class PersistenceVerticleTest {
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final Duration DEADLINE = Duration.ofSeconds(30);
 
+  @TempDir
+  Path dataDir;
   private String db;
   private String url;
   private Pool direct;
@@ -168,7 +170,7 @@ class PersistenceVerticleTest {
   }
 
   @Test
-  void candlesWaitOutAnOutageAndAFullQueueDropsOnlyTheExcess(Vertx vertx) {
+  void candlesWaitOutAnOutageAndBeyondTheQueueBoundInTheJournal(Vertx vertx) {
     MeterRegistry meters = new SimpleMeterRegistry();
     deploy(vertx, url, meters, new CandleWriter.Settings(500, 10, 5_000, 5, 20, 200));
     TestPostgres.execute("postgres", "ALTER DATABASE " + db + " ALLOW_CONNECTIONS false");
@@ -178,19 +180,27 @@ class PersistenceVerticleTest {
 
     candles.forEach(c -> vertx.eventBus().send(Addresses.CANDLES_CLOSED, c, LOCAL));
 
-    Await.until(vertx, DEADLINE, "writes fail twice",
-        () -> Future.succeededFuture(meters.counter("candlebus.store.failures").count() >= 2));
-    assertThat(replyFailure(vertx.eventBus().request(Addresses.DB_PING, null)).failureCode())
-        .isEqualTo(PersistenceVerticle.UNAVAILABLE);
-    assertThat(meters.counter("candlebus.candles.dropped").count()).isEqualTo(3);
-    assertThat(meters.get("candlebus.candles.pending").gauge().value()).isEqualTo(5);
+    Await.until(vertx, DEADLINE, "writes fail twice and 3 candles are in the journal",
+        () -> Future.succeededFuture(meters.counter("candlebus.store.failures").count() >= 2
+            && meters.get("candlebus.journal.candles").gauge().value() == 3));
+    ReplyException down = replyFailure(vertx.eventBus().request(Addresses.DB_PING, null));
+    assertThat(down.failureCode()).isEqualTo(PersistenceVerticle.UNAVAILABLE);
+    assertThat(down).hasMessageContaining("PostgreSQL unreachable since")
+        .hasMessageContaining("8 candles waiting (3 in the journal)");
+    assertThat(replyFailure(query(vertx, new JsonObject())).failureCode()).isEqualTo(PersistenceVerticle.UNAVAILABLE);
+    assertThat(meters.counter("candlebus.candles.journaled").count()).isEqualTo(3);
+    assertThat(meters.counter("candlebus.candles.dropped").count()).isZero();
+    assertThat(meters.get("candlebus.candles.pending").gauge().value()).isEqualTo(8);
 
     TestPostgres.execute("postgres", "ALTER DATABASE " + db + " ALLOW_CONNECTIONS true");
-    Await.until(vertx, DEADLINE, "the queued candles are stored",
-        () -> Future.succeededFuture(meters.counter("candlebus.candles.stored").count() == 5));
+    Await.until(vertx, DEADLINE, "all 8 candles are stored and the journal is empty",
+        () -> Future.succeededFuture(meters.counter("candlebus.candles.stored").count() == 8
+            && meters.get("candlebus.journal.candles").gauge().value() == 0));
     List<Candle> stored = await(new CandleStore(direct).query("BTCUSDT", Interval.M1, null, null, 100));
     assertThat(stored).extracting(Candle::openTime)
-        .containsExactly(candles.subList(0, 5).stream().map(Candle::openTime).toArray(Long[]::new));
+        .containsExactly(candles.stream().map(Candle::openTime).toArray(Long[]::new));
+    Await.until(vertx, DEADLINE, "ping answers again",
+        () -> vertx.eventBus().request(Addresses.DB_PING, null).map(m -> true).otherwise(false));
   }
 
   @Test
@@ -253,26 +263,48 @@ class PersistenceVerticleTest {
   }
 
   @Test
-  void startFailsWhenPostgresIsUnreachableAndCanBeRetried(Vertx vertx) throws Exception {
+  void itStartsWithoutPostgresJournalsAndCatchesUpWhenItAnswers(Vertx vertx) {
+    TestPostgres.execute("postgres", "ALTER DATABASE " + db + " ALLOW_CONNECTIONS false");
+    MeterRegistry meters = new SimpleMeterRegistry();
+    deploy(vertx, url, meters, new CandleWriter.Settings(500, 10, 5_000, 2, 20, 200));
+    List<Candle> candles = TestCandles.series("ETHUSDT", T0, 6);
+
+    candles.forEach(c -> vertx.eventBus().send(Addresses.CANDLES_CLOSED, c, LOCAL));
+    Await.until(vertx, DEADLINE, "4 candles are in the journal",
+        () -> Future.succeededFuture(meters.get("candlebus.journal.candles").gauge().value() == 4));
+    ReplyException down = replyFailure(vertx.eventBus().request(Addresses.DB_PING, null));
+    assertThat(down.failureCode()).isEqualTo(PersistenceVerticle.UNAVAILABLE);
+    assertThat(down).hasMessageContaining("PostgreSQL unreachable since");
+    assertThat(replyFailure(vertx.eventBus().request(Addresses.DB_USER_FIND,
+        new JsonObject().put("username", "admin"))).failureCode()).isEqualTo(PersistenceVerticle.UNAVAILABLE);
+
+    TestPostgres.execute("postgres", "ALTER DATABASE " + db + " ALLOW_CONNECTIONS true");
+    Await.until(vertx, DEADLINE, "migrated, and all 6 stored",
+        () -> Future.succeededFuture(meters.counter("candlebus.candles.stored").count() == 6));
+    assertThat(await(new CandleStore(direct).query("ETHUSDT", Interval.M1, null, null, 100)))
+        .extracting(Candle::openTime).containsExactly(candles.stream().map(Candle::openTime).toArray(Long[]::new));
+    assertThat(await(vertx.eventBus().request(Addresses.DB_PING, null)).body()).isEqualTo(new JsonObject());
+  }
+
+  @Test
+  void anUnreachableUrlIsReportedWithoutItsPassword(Vertx vertx) throws Exception {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = s.getLocalPort();
     }
     MeterRegistry meters = new SimpleMeterRegistry();
-    JsonObject json = ConfigLoader.builtInDefaults()
-        .put("pg.url", "postgresql://postgres:secret@127.0.0.1:" + closedPort + "/nowhere");
-    CandlebusConfig config = ConfigLoader.fromJson(json, "test", Map.of());
+    String id = deploy(vertx, "postgresql://postgres:secret@127.0.0.1:" + closedPort + "/nowhere", meters,
+        CandleWriter.Settings.DEFAULTS);
 
-    Throwable err = failure(vertx.deployVerticle(new PersistenceVerticle(config, meters)));
-
-    assertThat(err).hasMessageContaining("Connection refused").hasMessageNotContaining("secret");
+    ReplyException down = replyFailure(vertx.eventBus().request(Addresses.DB_PING, null));
+    assertThat(down.failureCode()).isEqualTo(PersistenceVerticle.UNAVAILABLE);
+    assertThat(down).hasMessageContaining("Connection refused").hasMessageNotContaining("secret");
+    await(vertx.undeploy(id));
     assertThat(meters.find("candlebus.candles.pending").gauge()).as("nothing left registered").isNull();
-    deploy(vertx, url, meters, CandleWriter.Settings.DEFAULTS);
-    assertThat(meters.get("candlebus.candles.pending").gauge().value()).isZero();
   }
 
   private String deploy(Vertx vertx, String pgUrl, MeterRegistry meters, CandleWriter.Settings settings) {
-    return deploy(vertx, pgUrl, meters, settings, Path.of("target", "unused-data"));
+    return deploy(vertx, pgUrl, meters, settings, dataDir);
   }
 
   private String deploy(Vertx vertx, String pgUrl, MeterRegistry meters, CandleWriter.Settings settings,
