@@ -31,6 +31,7 @@ public final class Main {
         case "demo" -> Demo.run(loadConfig(rest));
         case "simulate" -> SimulatorCommand.run(rest);
         case "loadtest" -> LoadTest.run(rest, System.out, System.err);
+        case "soak" -> Soak.run(rest, System.out, System.err);
         case "user" -> new UserCommand(loadConfig(confArgs(rest)), System.in, System.out, System.err)
             .run(withoutConf(rest));
         case "help", "--help", "-h" -> usage(0);
@@ -89,7 +90,8 @@ public final class Main {
         "       java -jar candlebus.jar demo [--conf FILE] gateway + built-in Binance simulator, offline",
         "       java -jar candlebus.jar simulate [--port N] [--symbols A,B] [--rate TRADES_PER_S] [--seed S]",
         "       java -jar candlebus.jar user add NAME --password-stdin | user list | user remove NAME [--conf FILE]",
-        "       java -jar candlebus.jar loadtest [--clients N] [--rate FRAMES_PER_S] [--seconds S] [--symbols K]"));
+        "       java -jar candlebus.jar loadtest [--clients N] [--rate FRAMES_PER_S] [--seconds S] [--symbols K]",
+        "       java -jar candlebus.jar soak [--minutes M] [--seed S] [--symbols K]"));
     return code;
   }
 }

@@ -10,7 +10,9 @@ import io.candlebus.simulator.SimulatorOptions;
 import io.candlebus.testing.Await;
 import io.candlebus.testing.Http;
 import io.candlebus.testing.RestartablePostgres;
+import io.candlebus.testing.HttpSession;
 import io.candlebus.testing.TestConfigs;
+import io.candlebus.testing.TestUsers;
 import io.candlebus.config.CandlebusConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -58,15 +60,20 @@ class DatabaseOutageTest {
           Map.of("CANDLEBUS_INTERVALS", "1m", "CANDLEBUS_HISTORY_LIMIT", "10"));
       Path journal = data.resolve("journal");
 
+      TestUsers.create(vertx, pg.url(), "alice");
       Gateway first = await(Gateway.deploy(vertx, config));
       await(first.backfillDone());
       waitForClosedCandles(vertx, first, 2);
       waitForReady(vertx, first, 200);
+      HttpSession alice = HttpSession.login("http://127.0.0.1:" + first.httpPort(), "alice", TestUsers.PASSWORD);
 
       pg.stop();
       long outageStart = sim.now();
       HttpResponse<String> notReady = waitForReady(vertx, first, 503);
       assertThat(notReady.body()).contains("PostgreSQL unreachable since");
+      HttpResponse<String> candles = alice.get("/api/candles?symbol=BTCUSDT&interval=1m");
+      assertThat(candles.statusCode()).as("stored candles cannot be read meanwhile").isEqualTo(503);
+      assertThat(candles.body()).contains("PostgreSQL");
       Await.until(vertx, PATIENCE, "20 exchange minutes pass and candles go to the journal", () ->
           Future.succeededFuture(sim.now() > outageStart + 20 * MINUTE && counter(first, "journaled") > 0));
       assertThat(Http.get(ready(first)).body()).containsPattern("\\d+ candles waiting \\(\\d+ in the journal\\)");

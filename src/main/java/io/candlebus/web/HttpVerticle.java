@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.candlebus.persistence.PersistenceVerticle;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.CookieSameSite;
@@ -180,6 +181,10 @@ public final class HttpVerticle extends VerticleBase {
       status = 503;
       message = "storage is not answering, try again";
       log.warn("{} {}: {}", ctx.request().method(), ctx.request().path(), e.getMessage());
+    } else if (e instanceof ReplyException r && r.failureCode() == PersistenceVerticle.UNAVAILABLE) {
+      status = 503; // PostgreSQL is away; candles wait in the journal meanwhile
+      message = r.getMessage();
+      ctx.response().putHeader("Retry-After", "5");
     } else if (e == null) {
       status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
       message = switch (status) {
