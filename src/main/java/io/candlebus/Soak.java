@@ -226,9 +226,14 @@ final class Soak {
               && r.getBigDecimal("price_close").compareTo(new BigDecimal(b.getString(4))) == 0
               && r.getBigDecimal("volume").compareTo(new BigDecimal(b.getString(5))) == 0
               && r.getBigDecimal("quote_volume").compareTo(new BigDecimal(b.getString(7))) == 0
-              && r.getLong("num_trades") == b.getLong(8);
+              && r.getLong("num_trades").equals(b.getLong(8));
           if (!same) {
-            differing++;
+            if (differing++ < 5) {
+              out.printf("soak: differs: %s 1m %d (previous %d) stored o=%s h=%s l=%s c=%s v=%s q=%s n=%d | Binance %s%n", s, t, previous,
+                  r.getBigDecimal("price_open"), r.getBigDecimal("price_high"), r.getBigDecimal("price_low"),
+                  r.getBigDecimal("price_close"), r.getBigDecimal("volume"), r.getBigDecimal("quote_volume"), r.getLong("num_trades"),
+                  b == null ? "none" : b.encode());
+            }
           }
           previous = t;
           checked++;

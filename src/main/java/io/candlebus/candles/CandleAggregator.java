@@ -231,6 +231,9 @@ public final class CandleAggregator {
     if (reachesOpen) {
       // Binance declares the window final: close ours up to it
       if (w.isOpen()) {
+        if (awaitingTrade) {
+          w.complete = false; // trades of this window may still be on their way (a fill after a reconnect)
+        }
         closeWindow(w, sink);
       }
       w.start(w.interval.nextOpenTime(k.openTime()), !awaitingTrade, lastTradeId + 1, totals);

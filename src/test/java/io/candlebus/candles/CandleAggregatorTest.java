@@ -257,6 +257,20 @@ class CandleAggregatorTest {
   }
 
   @Test
+  void binanceCloseWhileContinuityIsUnknownIsAdoptedNotAMismatch() {
+    CandleAggregator agg = oneMinute();
+    agg.onTrade(trade(1, T0 - 1, "5", "1"), sink);
+    agg.onTrade(trade(2, T0 + 10, "5", "1"), sink);
+    agg.markDiscontinuous(); // the stream dropped: trade 3 is still to be fetched
+    Candle binance = new Candle("BTCUSDT", Interval.M1, T0, T0 + 59_999, new BigDecimal("5"), new BigDecimal("9"),
+        new BigDecimal("5"), new BigDecimal("9"), new BigDecimal("2"), new BigDecimal("14"), new BigDecimal("2"),
+        new BigDecimal("14"), 2, 2, 3, true);
+    assertThat(agg.onBinanceKline(binance, sink).verdict()).isEqualTo(Verdict.ADOPTED);
+    assertThat(provenances).endsWith(Provenance.PARTIAL, Provenance.BINANCE);
+    assertThat(closed.get(closed.size() - 1)).isEqualTo(binance);
+  }
+
+  @Test
   void binanceCloseBeforeOurClockClosesTheWindow() {
     CandleAggregator agg = oneMinute();
     agg.onTrade(trade(1, T0 - 1, "5", "1"), sink);
