@@ -276,6 +276,11 @@ final class Soak {
             + sum(registry, "candlebus_upstream_gaps_total", "result", "partly_filled"),
         sum(registry, "candlebus_upstream_disconnects_total"), sum(registry, "candlebus_upstream_rotations_total"),
         sum(registry, "candlebus_upstream_malformed_total"));
+    out.printf("soak: Binance's closed klines vs ours: match %.0f, mismatch %.0f, adopted %.0f, unmatched %.0f%n",
+        sum(registry, "candlebus_kline_checks_total", "result", "match"),
+        sum(registry, "candlebus_kline_checks_total", "result", "mismatch"),
+        sum(registry, "candlebus_kline_checks_total", "result", "adopted"),
+        sum(registry, "candlebus_kline_checks_total", "result", "unmatched"));
     out.printf("soak: 1m candles different from Binance's: %d%n", differing);
     boolean ok = lost == 0 && duplicates == 0 && differing == 0 && total > 0;
     out.println("soak: " + (ok ? "PASS" : "FAIL"));

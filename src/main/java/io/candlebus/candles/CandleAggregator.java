@@ -4,6 +4,7 @@ import io.candlebus.domain.Candle;
 import io.candlebus.domain.Interval;
 import io.candlebus.domain.Trade;
 import java.math.BigDecimal;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -24,6 +25,8 @@ public final class CandleAggregator {
   static final int MAX_FLAT_PER_GAP = 100_000;
   /** Trades kept while a window is partial, so Binance's cumulative kline can seed it; beyond, it stays partial. */
   static final int MAX_RECENT = 10_000;
+  /** Binance closes held back during one fill at most; beyond, they are applied at once (a fill stuck for days). */
+  static final int MAX_DEFERRED = 10_000;
 
   /** Receives closed candles, in window order per interval. */
   public interface Sink {
@@ -45,6 +48,8 @@ public final class CandleAggregator {
     UNMATCHED,
     /** A Binance update of the open window; used to seed a partial window, or ignored. */
     UPDATE,
+    /** Binance's closed kline arrived while trades of ours were still being fetched: checked when they are in. */
+    DEFERRED,
     /** Older than anything we still hold; ignored. */
     STALE
   }
@@ -64,6 +69,12 @@ public final class CandleAggregator {
   private long lastTradeId = -1;
   /** True after a connection loss until a trade shows whether trades were missed. */
   private boolean awaitingTrade = true;
+  /**
+   * True from a loss of continuity until the fill settles: our trades of past windows may still come, so neither
+   * the clock nor Binance's closed klines (held back in {@link #deferred}) may close windows meanwhile.
+   */
+  private boolean deferring;
+  private final ArrayDeque<Candle> deferred = new ArrayDeque<>();
   /** Trades since the last hole in the ids, kept only while some window is partial; null otherwise. */
   private List<Trade> recent;
 
@@ -158,7 +169,7 @@ public final class CandleAggregator {
    * time), and the empty windows after it. Does nothing while continuity is unknown after a connection loss.
    */
   public void advanceTo(long exchangeTime, Sink sink) {
-    if (awaitingTrade) {
+    if (awaitingTrade || deferring) {
       return;
     }
     for (Window w : windows) {
@@ -172,19 +183,30 @@ public final class CandleAggregator {
     }
   }
 
-  /** The stream this symbol came on dropped: trades may be missing until a trade proves otherwise. */
+  /**
+   * This symbol's trades may be missing (its stream dropped, went silent, or showed a hole being filled): no
+   * window closes by the clock or by Binance's kline until the trades are in ({@link #settle}).
+   */
   public void markDiscontinuous() {
     awaitingTrade = true;
+    deferring = true;
   }
 
   /**
-   * REST proved that no trade followed {@code lastTradeId} (individual id) while the stream was away: windows may
-   * close by the clock again. Ignored if a trade arrived since (then that trade decided).
+   * The fill settled: every trade up to {@code lastTradeId} (individual id) reached us. {@code upToNow}: REST has
+   * nothing after it, so windows may close by the clock again even before the next trade. The Binance klines held
+   * back meanwhile are applied now, in order; their checks are returned.
    */
-  public void markContinuous(long lastTradeId) {
-    if (awaitingTrade && lastTradeId == this.lastTradeId) {
+  public List<KlineCheck> settle(long lastTradeId, boolean upToNow, Sink sink) {
+    deferring = false;
+    if (upToNow && awaitingTrade && lastTradeId == this.lastTradeId) {
       awaitingTrade = false;
     }
+    List<KlineCheck> checks = new ArrayList<>(deferred.size());
+    while (!deferred.isEmpty()) {
+      checks.add(onBinanceKline(deferred.poll(), sink));
+    }
+    return checks;
   }
 
   /** Tells the aggregator the last closed candle known from history, so a later empty window can be flat. */
@@ -224,6 +246,10 @@ public final class CandleAggregator {
         trySeed(w, k);
       }
       return new KlineCheck(Verdict.UPDATE, null, k);
+    }
+    if (deferring && deferred.size() < MAX_DEFERRED) {
+      deferred.add(k);
+      return new KlineCheck(Verdict.DEFERRED, null, k);
     }
     boolean reachesOpen = w.isOpen()
         ? w.openTime <= k.openTime()
@@ -269,7 +295,8 @@ public final class CandleAggregator {
    * after {@code L} reached us, the window is whole again: Binance's values plus our trades after {@code L}.
    */
   private void trySeed(Window w, Candle k) {
-    if (k.trades() == 0 || k.lastTradeId() < w.proofFromId - 1 || recent == null
+    // while continuity is unknown, trades up to L may still be on their way (a fill): seeding would skip them
+    if (awaitingTrade || deferring || k.trades() == 0 || k.lastTradeId() < w.proofFromId - 1 || recent == null
         || (!recent.isEmpty() && recent.get(0).firstTradeId() > w.proofFromId)) {
       return;
     }

@@ -101,10 +101,17 @@ public final class CandlesVerticle extends VerticleBase {
       }
       return;
     }
+    count(check);
+  }
+
+  private void count(KlineCheck check) {
+    if (check.verdict() == Verdict.DEFERRED || check.verdict() == Verdict.UPDATE) {
+      return; // counted when applied
+    }
     registry.counter("candlebus_kline_checks_total", "result", check.verdict().name().toLowerCase()).increment();
     if (check.verdict() == Verdict.MISMATCH) {
-      log.warn("kline mismatch {}, Binance's kept: ours {} | Binance {}", k.symbol(), check.ours().describe(),
-          check.binance().describe());
+      log.warn("kline mismatch {}, Binance's kept: ours {} | Binance {}", check.binance().symbol(),
+          check.ours().describe(), check.binance().describe());
     }
   }
 
@@ -120,7 +127,7 @@ public final class CandlesVerticle extends VerticleBase {
   private void handleContinuous(Message<UpstreamContinuous> msg) {
     CandleAggregator agg = aggregators.get(msg.body().symbol());
     if (agg != null) {
-      agg.markContinuous(msg.body().lastTradeId());
+      agg.settle(msg.body().lastTradeId(), msg.body().upToNow(), this::closed).forEach(this::count);
     }
   }
 

@@ -10,6 +10,8 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -31,7 +33,11 @@ final class TradeContinuity {
   private final MeterRegistry registry;
   /** The upstream's current {@code market.status} fields, to which gap events are added. */
   private final Supplier<JsonObject> status;
+  /** A kline's trades normally arrive within this time (other stream, same connection). */
+  static final long KLINE_EVIDENCE_WAIT_MS = 500;
+
   private final Map<String, TradeSequencer> sequencers = new HashMap<>();
+  private final Set<String> suspected = new HashSet<>();
   private long delivered;
 
   TradeContinuity(Vertx vertx, BinanceRest rest, MeterRegistry registry, Supplier<JsonObject> status) {
@@ -75,6 +81,32 @@ final class TradeContinuity {
   boolean reached(Trade t) {
     TradeSequencer seq = sequencers.get(t.symbol());
     return seq != null && !seq.filling() && seq.lastAggId() >= 0 && t.aggId() <= seq.lastAggId() + 1;
+  }
+
+  /**
+   * Binance's kline of {@code symbol} counts trades up to {@code klineLastTradeId}. If they have not reached us
+   * after {@link #KLINE_EVIDENCE_WAIT_MS} (they travel on another stream), the stream lost them: fetch them. The
+   * candle builder stops closing the symbol's windows by the clock at once.
+   */
+  void onKline(String symbol, long klineLastTradeId) {
+    TradeSequencer seq = sequencers.get(symbol);
+    if (seq == null || !seq.behind(klineLastTradeId) || !suspected.add(symbol)) {
+      return;
+    }
+    bus.publish(Addresses.UPSTREAM_GAP, new UpstreamGap(List.of(symbol), System.currentTimeMillis()), LOCAL);
+    vertx.setTimer(KLINE_EVIDENCE_WAIT_MS, id -> {
+      suspected.remove(symbol);
+      TradeSequencer s = sequencers.get(symbol);
+      if (s == null || s.filling()) {
+        return; // a fill runs: it settles the symbol when done
+      }
+      if (s.behind(klineLastTradeId)) {
+        s.fillBehind(klineLastTradeId);
+      } else {
+        // the trades came on their stream after all
+        bus.publish(Addresses.UPSTREAM_CONTINUOUS, new UpstreamContinuous(symbol, s.lastTradeId(), false), LOCAL);
+      }
+    });
   }
 
   /** After a reconnect: fetch what these symbols' streams carried while we were away. */
@@ -131,12 +163,13 @@ final class TradeContinuity {
     }
 
     @Override
-    public void gapOpened(long fromAggId, long toAggId) {
+    public void gapOpened(long fromAggId, long toAggId, boolean certain) {
       // until the hole is filled the candle builder must not close this symbol's windows by the clock
       bus.publish(Addresses.UPSTREAM_GAP, new UpstreamGap(List.of(symbol), System.currentTimeMillis()), LOCAL);
-      if (toAggId >= 0) {
+      if (certain) {
         registry.counter("candlebus_upstream_gaps_total", "result", "opened").increment();
-        publish("gap", fromAggId, toAggId, "aggTrades " + fromAggId + ".." + toAggId + " missing on the stream",
+        publish("gap", fromAggId, toAggId, "aggTrades from " + fromAggId
+            + (toAggId >= 0 ? " to " + toAggId : " on (Binance's kline counts them)") + " missing on the stream",
             new JsonObject());
       }
     }
@@ -159,8 +192,8 @@ final class TradeContinuity {
     }
 
     @Override
-    public void continuous(long lastTradeId) {
-      bus.publish(Addresses.UPSTREAM_CONTINUOUS, new UpstreamContinuous(symbol, lastTradeId), LOCAL);
+    public void settled(long lastTradeId, boolean upToNow) {
+      bus.publish(Addresses.UPSTREAM_CONTINUOUS, new UpstreamContinuous(symbol, lastTradeId, upToNow), LOCAL);
     }
 
     /** The current upstream status plus the event: consumers reading only {@code state} see nothing new. */

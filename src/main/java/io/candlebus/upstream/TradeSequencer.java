@@ -37,14 +37,20 @@ final class TradeSequencer {
     /** Ask REST for aggTrades from {@code fromAggId} (up to {@link #PAGE}), after {@code delayMs}. */
     void fetch(long fromAggId, long delayMs);
 
-    /** A hole opened; {@code toAggId} is -1 when its end is unknown (catching up after a reconnect). */
-    void gapOpened(long fromAggId, long toAggId);
+    /**
+     * A fill started. {@code toAggId} is -1 when the hole's end is unknown; {@code certain}: trades are known to be
+     * missing (not just a catch-up after a reconnect that may find nothing).
+     */
+    void gapOpened(long fromAggId, long toAggId, boolean certain);
 
     /** A fill ended; also for a catch-up that found trades. */
     void gapClosed(Gap gap);
 
-    /** REST has no trade after {@code lastTradeId} (individual id): nothing was missed up to now. */
-    void continuous(long lastTradeId);
+    /**
+     * A fill (or a catch-up that had nothing to fetch) ended; every trade up to {@code lastTradeId} (individual id)
+     * was handed on. {@code upToNow}: REST has nothing after it either.
+     */
+    void settled(long lastTradeId, boolean upToNow);
   }
 
   private final String symbol;
@@ -55,6 +61,8 @@ final class TradeSequencer {
   private boolean filling;
   private long gapFrom;
   private long gapTo;
+  private boolean gapCertain;
+  private String restLacks;
   private long filled;
   private long missing;
   private int shortPages;
@@ -114,14 +122,39 @@ final class TradeSequencer {
       return;
     }
     held.addLast(t);
-    startFill(lastAggId + 1, t.aggId() - 1);
+    startFill(lastAggId + 1, t.aggId() - 1, true);
   }
 
   /** After a reconnect: fetch what the stream may have carried while we were away. */
   void catchUp() {
-    if (lastAggId >= 0 && !filling) {
-      startFill(lastAggId + 1, -1);
+    if (filling) {
+      return; // the running fill reads REST up to now anyway
     }
+    if (lastAggId >= 0) {
+      startFill(lastAggId + 1, -1, false);
+    } else {
+      out.settled(lastTradeId, false); // nothing handed on yet: nothing to catch up
+    }
+  }
+
+  /**
+   * Binance's kline says trades up to {@code klineLastTradeId} (individual id) happened: true when we have not
+   * handed them on and no fill runs. A kline and the trades it counts travel on different streams, so the caller
+   * gives them a moment before calling {@link #fillBehind}.
+   */
+  boolean behind(long klineLastTradeId) {
+    return !filling && lastTradeId >= 0 && klineLastTradeId > lastTradeId;
+  }
+
+  /** Still {@link #behind} after that moment: the stream lost trades without a later one showing it. */
+  void fillBehind(long klineLastTradeId) {
+    if (behind(klineLastTradeId) && lastAggId >= 0) {
+      startFill(lastAggId + 1, -1, true);
+    }
+  }
+
+  long lastTradeId() {
+    return lastTradeId;
   }
 
   /** REST's answer to {@code fetch(askedFrom)}, in id order. */
@@ -138,13 +171,14 @@ final class TradeSequencer {
       }
       if (t.aggId() > lastAggId + 1) {
         missing += t.aggId() - lastAggId - 1; // REST lacks these too
+        restLacks = "REST has no aggTrades " + (lastAggId + 1) + ".." + (t.aggId() - 1) + " either";
       }
       filled++;
       deliver(t);
     }
     boolean closed = held.isEmpty() ? page.size() < PAGE : held.peekFirst().aggId() == lastAggId + 1;
     if (closed) {
-      finish(held.isEmpty(), null);
+      finish(held.isEmpty(), restLacks);
     } else if (page.size() >= PAGE) {
       out.fetch(lastAggId + 1, 0);
     } else if (++shortPages < MAX_SHORT_PAGES) {
@@ -174,30 +208,32 @@ final class TradeSequencer {
     lastAggId = nextAggId - 1;
   }
 
-  private void startFill(long from, long to) {
+  private void startFill(long from, long to, boolean certain) {
     filling = true;
     gapFrom = from;
     gapTo = to;
+    gapCertain = certain;
+    restLacks = null;
     filled = 0;
     missing = 0;
     shortPages = 0;
-    out.gapOpened(from, to);
+    out.gapOpened(from, to, certain);
     out.fetch(from, 0);
   }
 
   private void finish(boolean upToNow, String reason) {
     filling = false;
-    if (gapTo >= 0 || filled > 0 || missing > 0) {
+    if (gapCertain || filled > 0 || missing > 0) {
       long to = gapTo >= 0 ? gapTo : lastAggId;
       out.gapClosed(new Gap(symbol, gapFrom, to, filled, missing, reason));
-    }
-    if (upToNow && lastTradeId >= 0) {
-      out.continuous(lastTradeId);
     }
     List<Trade> waiting = new ArrayList<>(held);
     held.clear();
     for (Trade t : waiting) {
       onStream(t); // may open the next hole and hold the rest again
+    }
+    if (!filling) {
+      out.settled(lastTradeId, upToNow && waiting.isEmpty());
     }
   }
 

@@ -172,6 +172,9 @@ public final class UpstreamVerticle extends VerticleBase {
     } else if (event instanceof KlineEvent k) {
       if (slot.isActive(from)) {
         count("kline");
+        if (k.kline().lastTradeId() >= 0) {
+          continuity.onKline(k.kline().symbol(), k.kline().lastTradeId());
+        }
         bus.publish(Addresses.UPSTREAM_KLINES, k, LOCAL);
       } else {
         count("kline_overlap"); // the same kline arrives on the connection being replaced

@@ -257,7 +257,7 @@ class CandleAggregatorTest {
   }
 
   @Test
-  void binanceCloseWhileContinuityIsUnknownIsAdoptedNotAMismatch() {
+  void binanceClosesWaitWhileOurTradesAreFetchedThenAreCheckedAgainstWholeWindows() {
     CandleAggregator agg = oneMinute();
     agg.onTrade(trade(1, T0 - 1, "5", "1"), sink);
     agg.onTrade(trade(2, T0 + 10, "5", "1"), sink);
@@ -265,7 +265,25 @@ class CandleAggregatorTest {
     Candle binance = new Candle("BTCUSDT", Interval.M1, T0, T0 + 59_999, new BigDecimal("5"), new BigDecimal("9"),
         new BigDecimal("5"), new BigDecimal("9"), new BigDecimal("2"), new BigDecimal("14"), new BigDecimal("2"),
         new BigDecimal("14"), 2, 2, 3, true);
-    assertThat(agg.onBinanceKline(binance, sink).verdict()).isEqualTo(Verdict.ADOPTED);
+    int before = closed.size();
+    assertThat(agg.onBinanceKline(binance, sink).verdict()).isEqualTo(Verdict.DEFERRED);
+    agg.advanceTo(T0 + 10 * 60_000, sink);
+    assertThat(closed).as("nothing closes while the fill runs").hasSize(before);
+    agg.onTrade(trade(3, T0 + 30, "9", "1"), sink); // the fill brings it
+    List<CandleAggregator.KlineCheck> checks = agg.settle(3, true, sink);
+    assertThat(checks).extracting(CandleAggregator.KlineCheck::verdict).containsExactly(Verdict.MATCH);
+    assertThat(provenances.get(provenances.size() - 1)).isEqualTo(Provenance.COMPLETE);
+
+    // the same, but the fill gave up: Binance's close is taken, ours counted as partial
+    closed.clear();
+    provenances.clear();
+    CandleAggregator other = oneMinute();
+    other.onTrade(trade(1, T0 - 1, "5", "1"), sink);
+    other.onTrade(trade(2, T0 + 10, "5", "1"), sink);
+    other.markDiscontinuous();
+    other.onBinanceKline(binance, sink);
+    checks = other.settle(2, false, sink);
+    assertThat(checks).extracting(CandleAggregator.KlineCheck::verdict).containsExactly(Verdict.ADOPTED);
     assertThat(provenances).endsWith(Provenance.PARTIAL, Provenance.BINANCE);
     assertThat(closed.get(closed.size() - 1)).isEqualTo(binance);
   }

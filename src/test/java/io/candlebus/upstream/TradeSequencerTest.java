@@ -14,7 +14,8 @@ class TradeSequencerTest {
   private final List<Long> delivered = new ArrayList<>();
   private final List<long[]> fetches = new ArrayList<>();
   private final List<Gap> gaps = new ArrayList<>();
-  private final List<Long> continuous = new ArrayList<>();
+  private final List<String> settled = new ArrayList<>();
+  private final List<Boolean> opened = new ArrayList<>();
   private final TradeSequencer seq = new TradeSequencer("BTCUSDT", new TradeSequencer.Output() {
     @Override
     public void deliver(Trade t) {
@@ -27,7 +28,9 @@ class TradeSequencerTest {
     }
 
     @Override
-    public void gapOpened(long fromAggId, long toAggId) {}
+    public void gapOpened(long fromAggId, long toAggId, boolean certain) {
+      opened.add(certain);
+    }
 
     @Override
     public void gapClosed(Gap gap) {
@@ -35,8 +38,8 @@ class TradeSequencerTest {
     }
 
     @Override
-    public void continuous(long lastTradeId) {
-      continuous.add(lastTradeId);
+    public void settled(long lastTradeId, boolean upToNow) {
+      settled.add(lastTradeId + (upToNow ? " up to now" : ""));
     }
   });
 
@@ -127,13 +130,28 @@ class TradeSequencerTest {
     range(1, 4).forEach(seq::onStream);
     seq.catchUp();
     seq.onPage(5, List.of());
-    assertThat(continuous).containsExactly(41L); // individual id of agg 4's last trade
+    assertThat(settled).containsExactly("41 up to now"); // individual id of agg 4's last trade
     assertThat(gaps).isEmpty(); // nothing was missed: not a gap
     seq.catchUp();
     seq.onStream(t(9)); // the new connection's first trade arrives while the catch-up runs
     seq.onPage(5, range(5, 9));
     assertThat(delivered).isEqualTo(ids(1, 9));
     assertThat(gaps).containsExactly(new Gap("BTCUSDT", 5, 8, 4, 0, null));
+    assertThat(settled).containsExactly("41 up to now", "91"); // the stream's trade came after: not up to now
+  }
+
+  @Test
+  void aCatchUpBeforeAnyTradeSettlesAtOnceAndEveryFillSettlesOnceWhenItEnds() {
+    seq.catchUp();
+    assertThat(settled).containsExactly("-1");
+    assertThat(fetches).isEmpty();
+    seq.onStream(t(1));
+    seq.onStream(t(3));
+    seq.onStream(t(5)); // held, with its own hole
+    seq.onPage(2, range(2, 2));
+    assertThat(settled).hasSize(1); // the second hole is being filled: not settled yet
+    seq.onPage(4, range(4, 5));
+    assertThat(settled).containsExactly("-1", "51");
   }
 
   @Test
@@ -150,6 +168,22 @@ class TradeSequencerTest {
     seq.onPage(5, range(5, 8));
     assertThat(delivered).isEqualTo(ids(1, 7));
     assertThat(gaps).hasSize(2).allMatch(Gap::complete);
+  }
+
+  @Test
+  void binanceKlineCountingTradesWeDoNotHaveStartsAFillBeforeAnyLaterTradeShowsIt() {
+    range(1, 3).forEach(seq::onStream); // individual ids up to 31
+    assertThat(seq.behind(31)).isFalse();
+    assertThat(seq.behind(45)).isTrue(); // the kline counts trades up to 45
+    range(4, 4).forEach(seq::onStream); // ... and one more arrives in the meantime (up to 41)
+    seq.fillBehind(45);
+    assertThat(opened).containsExactly(true);
+    assertThat(fetches.get(0)[0]).isEqualTo(5);
+    seq.onPage(5, range(5, 6));
+    assertThat(delivered).isEqualTo(ids(1, 6));
+    assertThat(gaps).containsExactly(new Gap("BTCUSDT", 5, 6, 2, 0, null));
+    seq.fillBehind(61); // trades arrived meanwhile: nothing to do
+    assertThat(fetches).hasSize(1);
   }
 
   @Test

@@ -83,18 +83,28 @@ class UpstreamFaultsTest {
         find(events, "gap-filled") != null && tape.last() > skipped.last()));
     long tookMs = (System.nanoTime() - asked) / 1_000_000;
     assertThat(tookMs).isLessThan(5_000);
+    // seen either by the next trade after the hole or, earlier, by Binance's kline counting trades we lack
     JsonObject gap = find(events, "gap");
     assertThat(gap.getLong("fromId")).isEqualTo(skipped.first());
-    assertThat(gap.getLong("toId")).isEqualTo(skipped.last());
+    assertThat(gap.getLong("toId")).isIn(skipped.last(), -1L);
     assertThat(gap.getString("symbol")).isEqualTo("BTCUSDT");
     JsonObject filled = find(events, "gap-filled");
-    assertThat(filled.getLong("filled")).isEqualTo(40);
+    assertThat(filled.getLong("fromId")).isEqualTo(skipped.first());
     assertThat(filled.getLong("missing")).isZero();
     assertThat(filled.getString("state")).isEqualTo("CONNECTED");
+    // a kline can reveal the hole while the simulator is still leaving trades out: then it takes several fills
+    long fetched;
+    synchronized (events) {
+      fetched = events.stream().filter(e -> "gap-filled".equals(e.getString("event")))
+          .mapToLong(e -> e.getLong("filled")).sum();
+    }
+    assertThat(fetched).isGreaterThanOrEqualTo(40);
     await(g.close());
     tape.assertEveryTradeOnceInOrder(sim);
-    assertThat(count(g, "candlebus_upstream_gap_trades_total", "result", "filled")).isEqualTo(40);
-    assertThat(count(g, "candlebus_upstream_gaps_total", "result", "filled")).isEqualTo(1);
+    assertThat(count(g, "candlebus_upstream_gap_trades_total", "result", "filled")).isEqualTo(fetched);
+    assertThat(count(g, "candlebus_upstream_gaps_total", "result", "unfilled")).isZero();
+    assertThat(count(g, "candlebus_kline_checks_total", "result", "mismatch")).as("no window closed short")
+        .isZero();
   }
 
   @Test
@@ -111,7 +121,7 @@ class UpstreamFaultsTest {
     JsonObject report = find(events, "gap-unfilled");
     assertThat(report.getLong("missing")).isEqualTo(12);
     assertThat(report.getLong("fromId")).isEqualTo(lost.first());
-    assertThat(report.getString("detail")).contains("missing");
+    assertThat(report.getString("detail")).contains("missing").contains("REST has no aggTrades");
     Await.until(vertx, PATIENCE, "trades after the hole", () -> Future.succeededFuture(
         tape.last() > lost.last() + 50));
     await(g.close());
