@@ -144,6 +144,23 @@ class CommandLineIT {
   }
 
   @Test
+  void soakRunsFaultsAndReportsNothingLostOrDoubled(@TempDir Path dir) throws Exception {
+    Process p = start(dir, Map.of(), "soak", "--minutes", "0.4", "--seed", "5", "--symbols", "2");
+    assertThat(p.waitFor(240, TimeUnit.SECONDS)).as("bounded in time").isTrue();
+    String out = Files.readString(dir.resolve("stdout.txt"));
+    assertThat(p.exitValue()).as(out).isZero();
+    Matcher published = Pattern.compile("trades published (\\d+), lost 0, duplicates 0").matcher(out);
+    assertThat(published.find()).as(out).isTrue();
+    assertThat(Long.parseLong(published.group(1))).isGreaterThan(1_000);
+    assertThat(out).containsPattern("faults injected: \\{\\w+").contains("1m candles different from Binance's: 0")
+        .contains("soak: PASS");
+
+    Process bad = start(Files.createDirectories(dir.resolve("bad")), Map.of(), "soak", "--minutes", "0");
+    assertThat(bad.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(bad.exitValue()).isEqualTo(2);
+  }
+
+  @Test
   void unknownCommandsAreRefused(@TempDir Path dir) throws Exception {
     Process p = start(dir, Map.of(), "launch");
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -38,6 +38,8 @@ public final class BackfillVerticle extends VerticleBase {
   private final CandlebusConfig config;
   private final RestWeightLimiter limiter;
   private final MeterRegistry registry;
+  /** Binance's close of a window comes a second or two after it ends; the second pass waits that long. */
+  static final long STITCH_DELAY_MS = 3_000;
   private final Promise<Void> done = Promise.promise();
   private BinanceRest rest;
   private long serverOffset;
@@ -50,7 +52,7 @@ public final class BackfillVerticle extends VerticleBase {
     this.registry = registry;
   }
 
-  /** Completes when every symbol and interval was backfilled (or failed and was logged). */
+  /** Completes when every series was backfilled, twice: at start and once the upstream connected (or logged). */
   public Future<Void> completion() {
     return done.future();
   }
@@ -75,6 +77,7 @@ public final class BackfillVerticle extends VerticleBase {
 
   private void run(Future<Map<String, Long>> latest) {
     latest.compose(l -> rest.exchangeInfo().compose(info -> backfillAll(info, l)))
+        .compose(this::stitch)
         .onComplete(ar -> {
           if (ar.failed()) {
             log.error("backfill stopped: {}", ar.cause().getMessage());
@@ -127,11 +130,54 @@ public final class BackfillVerticle extends VerticleBase {
     return System.currentTimeMillis() + serverOffset;
   }
 
-  private Future<Void> backfillAll(JsonObject exchangeInfo, Map<String, Long> latest) {
+  /**
+   * A window that closed after the first pass asked for "now" but before the stream joined is seen by neither:
+   * once the upstream is connected (and Binance has closed what ended before that), fetch again from the newest
+   * candle of the first pass. From then on the live stream sees every close.
+   */
+  private Future<Void> stitch(Map<String, Long> newest) {
+    return connected(0).compose(up -> {
+      if (!up) {
+        log.warn("backfill: the upstream did not connect; windows between history and live may be missing until "
+            + "the next start");
+        return Future.<Void>succeededFuture();
+      }
+      return vertx.timer(STITCH_DELAY_MS).compose(v -> rest.serverTime()).compose(serverTime -> {
+        serverOffset = serverTime - System.currentTimeMillis(); // "closed" is judged by Binance's clock
+        Future<Void> chain = Future.succeededFuture();
+        for (Map.Entry<String, Long> e : newest.entrySet()) {
+          String[] key = e.getKey().split(" ");
+          Interval interval = Interval.fromCode(key[1]).orElseThrow();
+          Progress p = new Progress(key[0], interval);
+          chain = chain.compose(x -> forward(p, interval.nextOpenTime(e.getValue())).<Void>mapEmpty()
+              .recover(err -> {
+                log.error("backfill {} {} (second pass) failed: {}", key[0], key[1], err.getMessage());
+                return Future.succeededFuture();
+              }));
+        }
+        return chain;
+      });
+    });
+  }
+
+  /** True once the upstream reports CONNECTED; false if it did not within about a minute. */
+  private Future<Boolean> connected(int attempt) {
+    if (stopped || attempt > 120) {
+      return Future.succeededFuture(false);
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.UPSTREAM_STATUS, null, QUERY)
+        .map(m -> "CONNECTED".equals(m.body().getString("state")))
+        .otherwise(false)
+        .compose(up -> up ? Future.succeededFuture(true)
+            : vertx.timer(500).compose(v -> connected(attempt + 1)));
+  }
+
+  private Future<Map<String, Long>> backfillAll(JsonObject exchangeInfo, Map<String, Long> latest) {
     serverOffset = exchangeInfo.getLong("serverTime", System.currentTimeMillis()) - System.currentTimeMillis();
     Set<String> listed = new HashSet<>();
     exchangeInfo.getJsonArray("symbols", new io.vertx.core.json.JsonArray())
         .forEach(s -> listed.add(((JsonObject) s).getString("symbol")));
+    Map<String, Long> newest = new HashMap<>();
     Future<Void> chain = Future.succeededFuture();
     for (String symbol : config.symbols()) {
       if (!listed.contains(symbol)) {
@@ -139,17 +185,27 @@ public final class BackfillVerticle extends VerticleBase {
         continue;
       }
       for (Interval interval : config.intervals()) {
-        Long stored = latest.get(symbol + " " + interval.code());
-        chain = chain.compose(v -> backfillOne(symbol, interval, stored).recover(e -> {
+        String key = symbol + " " + interval.code();
+        Long stored = latest.get(key);
+        chain = chain.compose(v -> backfillOne(symbol, interval, stored).map(t -> {
+          if (t != null) {
+            newest.put(key, t);
+          }
+          return (Void) null;
+        }).recover(e -> {
           log.error("backfill {} {} failed: {}", symbol, interval, e.getMessage());
           return Future.succeededFuture();
         }));
       }
     }
-    return chain.onSuccess(v -> log.info("backfill done"));
+    return chain.map(v -> {
+      log.info("backfill done");
+      return newest;
+    });
   }
 
-  private Future<Void> backfillOne(String symbol, Interval interval, Long latest) {
+  /** Fetches and stores one series; the open time of its newest closed candle then, or null when none. */
+  private Future<Long> backfillOne(String symbol, Interval interval, Long latest) {
     Progress p = new Progress(symbol, interval);
     Future<Progress> fetched;
     if (latest != null) {
@@ -165,7 +221,7 @@ public final class BackfillVerticle extends VerticleBase {
       if (p.pages > 1) {
         log.info("backfill {} {}: {} candles stored in {} requests", symbol, interval, p.stored, p.pages);
       }
-      return null;
+      return p.newest != null ? Long.valueOf(p.newest.openTime()) : latest;
     });
   }
 

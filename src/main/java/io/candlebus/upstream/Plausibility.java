@@ -5,7 +5,6 @@ import io.candlebus.domain.Trade;
 import io.candlebus.upstream.StreamEvent.KlineEvent;
 import io.candlebus.upstream.StreamEvent.Malformed;
 import io.candlebus.upstream.StreamEvent.TradeEvent;
-import java.util.Locale;
 
 /**
  * Values a well-formed frame can carry but Binance never sends. A trade with an absurd id or time would open a
@@ -75,7 +74,16 @@ final class Plausibility {
 
   /** Binance's symbols are upper case (some are non-ASCII); a lower-case one is not Binance's. */
   private static boolean symbolOk(String s) {
-    return !s.isEmpty() && s.length() <= 40 && s.equals(s.toUpperCase(Locale.ROOT));
+    if (s.isEmpty() || s.length() > 40) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 128 ? c >= 'a' && c <= 'z' : Character.isLowerCase(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean timeOk(long t) {

@@ -38,6 +38,10 @@ final class TradeContinuity {
 
   private final Map<String, TradeSequencer> sequencers = new HashMap<>();
   private final Set<String> suspected = new HashSet<>();
+  /** Per symbol, the highest last trade id (individual) Binance's klines counted. */
+  private final Map<String, Long> klineHigh = new HashMap<>();
+  /** Per symbol, the kline count a fill was already repeated for (so REST lacking trades cannot loop). */
+  private final Map<String, Long> refilledFor = new HashMap<>();
   private long delivered;
 
   TradeContinuity(Vertx vertx, BinanceRest rest, MeterRegistry registry, Supplier<JsonObject> status) {
@@ -89,6 +93,7 @@ final class TradeContinuity {
    * candle builder stops closing the symbol's windows by the clock at once.
    */
   void onKline(String symbol, long klineLastTradeId) {
+    klineHigh.merge(symbol, klineLastTradeId, Math::max);
     TradeSequencer seq = sequencers.get(symbol);
     if (seq == null || !seq.behind(klineLastTradeId) || !suspected.add(symbol)) {
       return;
@@ -96,17 +101,22 @@ final class TradeContinuity {
     bus.publish(Addresses.UPSTREAM_GAP, new UpstreamGap(List.of(symbol), System.currentTimeMillis()), LOCAL);
     vertx.setTimer(KLINE_EVIDENCE_WAIT_MS, id -> {
       suspected.remove(symbol);
-      TradeSequencer s = sequencers.get(symbol);
-      if (s == null || s.filling()) {
-        return; // a fill runs: it settles the symbol when done
-      }
-      if (s.behind(klineLastTradeId)) {
-        s.fillBehind(klineLastTradeId);
-      } else {
-        // the trades came on their stream after all
-        bus.publish(Addresses.UPSTREAM_CONTINUOUS, new UpstreamContinuous(symbol, s.lastTradeId(), false), LOCAL);
-      }
+      recheck(symbol, klineLastTradeId);
     });
+  }
+
+  /** After the evidence wait: fetch what Binance's kline counts and we still lack, or settle the symbol. */
+  private void recheck(String symbol, long klineLastTradeId) {
+    TradeSequencer s = sequencers.get(symbol);
+    if (s == null || s.filling()) {
+      return; // a fill runs: it settles the symbol when done
+    }
+    if (s.behind(klineLastTradeId)) {
+      s.fillBehind(klineLastTradeId);
+    } else {
+      // the trades came on their stream after all
+      bus.publish(Addresses.UPSTREAM_CONTINUOUS, new UpstreamContinuous(symbol, s.lastTradeId(), false), LOCAL);
+    }
   }
 
   /** After a reconnect: fetch what these symbols' streams carried while we were away. */
@@ -193,6 +203,14 @@ final class TradeContinuity {
 
     @Override
     public void settled(long lastTradeId, boolean upToNow) {
+      long known = klineHigh.getOrDefault(symbol, -1L);
+      if (known > lastTradeId && refilledFor.getOrDefault(symbol, -1L) != known) {
+        refilledFor.put(symbol, known);
+        // Binance's klines, seen during the fill, count trades REST did not have yet when asked: the candles
+        // keep waiting while we look once more
+        vertx.setTimer(KLINE_EVIDENCE_WAIT_MS, id -> recheck(symbol, known));
+        return;
+      }
       bus.publish(Addresses.UPSTREAM_CONTINUOUS, new UpstreamContinuous(symbol, lastTradeId, upToNow), LOCAL);
     }
 

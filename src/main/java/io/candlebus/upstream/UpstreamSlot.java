@@ -59,6 +59,8 @@ final class UpstreamSlot {
   private boolean wasDown = false;
   private String lastReason = "starting";
   private long retryTimer = -1;
+  /** After a failed replacement, the next one waits for the backoff. */
+  private long nextRotationAt;
   private final long watchdog;
 
   UpstreamSlot(Vertx vertx, WebSocketClient client, URI base, ConnectionBudget budget, long maxAgeMs,
@@ -127,7 +129,7 @@ final class UpstreamSlot {
 
   /** Replaces the connection make-before-break; {@code urgent}: take over as soon as the new one is open. */
   void rotate(String reason, boolean urgent) {
-    if (stopped || active == null || replacement != null) {
+    if (stopped || active == null || replacement != null || System.currentTimeMillis() < nextRotationAt) {
       return;
     }
     log.info("upstream {}: replacing the connection: {}", describe(), reason);
@@ -203,6 +205,7 @@ final class UpstreamSlot {
   }
 
   private void promote() {
+    nextRotationAt = 0;
     UpstreamConnection old = active;
     active = replacement;
     replacement = null;
@@ -268,7 +271,9 @@ final class UpstreamSlot {
       }
       if (connection == replacement) {
         replacement = null;
-        log.warn("upstream {}: replacement failed: {}", describe(), reason);
+        long delay = backoff.next();
+        nextRotationAt = System.currentTimeMillis() + delay;
+        log.warn("upstream {}: replacement failed: {}; trying again in {} ms", describe(), reason, delay);
         return; // the watchdog or the age check asks again
       }
       if (connection != active) {

@@ -10,7 +10,6 @@ import io.candlebus.upstream.StreamEvent.KlineEvent;
 import io.candlebus.upstream.StreamEvent.Malformed;
 import io.candlebus.upstream.StreamEvent.ShutdownEvent;
 import io.candlebus.upstream.StreamEvent.TradeEvent;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -26,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +37,6 @@ import org.slf4j.LoggerFactory;
 public final class UpstreamVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(UpstreamVerticle.class);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
-  /** Log the first bad frames of each kind, then one in this many, so a flood cannot flood the log. */
-  private static final long LOG_EVERY = 1_000;
 
   private final CandlebusConfig config;
   private final MeterRegistry registry;
@@ -48,8 +44,7 @@ public final class UpstreamVerticle extends VerticleBase {
   private final ConnectionBudget budget;
   private final BinanceStreamParser parser = new BinanceStreamParser();
   private final List<UpstreamSlot> slots = new ArrayList<>();
-  private final Map<String, Counter> frameCounters = new ConcurrentHashMap<>();
-  private final Map<String, Counter> malformedCounters = new ConcurrentHashMap<>();
+  private FrameCounters counters;
   private WebSocketClient client;
   private BinanceRest rest;
   private TradeContinuity continuity;
@@ -78,6 +73,7 @@ public final class UpstreamVerticle extends VerticleBase {
         .setSsl("wss".equalsIgnoreCase(config.binanceWsUrl().getScheme()))
         .setVerifyHost(true));
     rest = new BinanceRest(vertx, config.binanceRestUrl(), limiter, registry);
+    counters = new FrameCounters(registry);
     continuity = new TradeContinuity(vertx, rest, registry, () -> MarketJson.status(state, since, reason));
     registry.gauge("candlebus_upstream_connected", slots, ss -> ss.stream().filter(UpstreamSlot::isUp).count());
     registry.gauge("candlebus_upstream_connection_attempts", budget, b -> b.used(System.currentTimeMillis()));
@@ -190,27 +186,14 @@ public final class UpstreamVerticle extends VerticleBase {
         log.warn("upstream {}: control error {} {}", from.describe(), r.errorCode(), r.message());
       }
     } else if (event instanceof Malformed m) {
-      malformed(from, m, text);
+      counters.malformed(from, m, text);
     } else {
       count("ignored");
     }
   }
 
-  private void malformed(UpstreamConnection connection, Malformed m, String text) {
-    Counter c = malformedCounters.computeIfAbsent(m.kind(), k -> Counter.builder("candlebus_upstream_malformed_total")
-        .description("Upstream frames skipped because they could not be used, by kind").tag("kind", k)
-        .register(registry));
-    c.increment();
-    long n = (long) c.count();
-    if (n <= 10 || n % LOG_EVERY == 0) {
-      log.warn("upstream {}: skipped malformed frame #{} of kind {}: {}: {}", connection.describe(), n, m.kind(),
-          m.detail(), text.length() > 200 ? text.substring(0, 200) + "..." : text);
-    }
-  }
-
   private void count(String kind) {
-    frameCounters.computeIfAbsent(kind, k -> Counter.builder("candlebus_upstream_frames_total")
-        .description("Upstream frames used, by kind").tag("kind", k).register(registry)).increment();
+    counters.count(kind);
   }
 
   private void updateState(String why) {

@@ -11,6 +11,7 @@ import io.candlebus.e2e.TradingPage.ChartCandle;
 import io.candlebus.simulator.BinanceSimulator;
 import io.candlebus.simulator.SimulatorOptions;
 import io.candlebus.testing.Http;
+import io.candlebus.testing.CutProxy;
 import io.candlebus.testing.HttpSession;
 import io.candlebus.testing.SharedData;
 import io.candlebus.testing.TestConfigs;

@@ -67,6 +67,8 @@ class RuntimeSymbolsTest {
     assertThat(sim.subscriptions()).noneMatch(s -> s.startsWith("s70usdt@"));
     // SUBSCRIBE messages stayed under Binance's 5 per second: the simulator would have closed the connection
     assertThat(count(g, "candlebus_upstream_disconnects_total")).isZero();
+    assertThat(sim.stats().rateLimitCloses()).isZero();
+    assertThat(sim.stats().connectionAttempts()).isEqualTo(2);
     assertThat(count(g, "candlebus_upstream_connects_total")).isEqualTo(2);
     assertThat(count(g, "candlebus_upstream_frames_total", "kind", "reply")).isGreaterThanOrEqualTo(11);
     await(g.close());

@@ -62,7 +62,7 @@ class UpstreamWatchdogTest {
   @Test
   void pingsAloneKeepAQuietConnection(Vertx vertx, @TempDir Path dir) {
     BinanceSimulator sim = new BinanceSimulator(SimulatorOptions.defaults().withSymbols("BTCUSDT")
-        .withRate(0.0001).withHistoryMinutes(0).withPingIntervalMs(250));
+        .withRate(0.0001).withHistoryMinutes(0).withPingIntervalMs(250).withPongTimeoutMs(1000));
     await(vertx.deployVerticle(sim));
     Gateway g = await(Gateway.deploy(vertx, TestConfigs.against(sim, TestPostgres.newDatabaseUrl(), dir,
         Map.of("CANDLEBUS_INTERVALS", "1d", "CANDLEBUS_HISTORY_LIMIT", "0", "CANDLEBUS_UPSTREAM_SILENCE_MS", "1000"))));
@@ -73,6 +73,8 @@ class UpstreamWatchdogTest {
         sim.pongsReceived() >= pongs + 16));
     assertThat(count(g, "candlebus_upstream_rotations_total", "reason", "silence")).isZero();
     assertThat(count(g, "candlebus_upstream_connects_total")).isEqualTo(1);
+    // every pong echoed its ping's payload: the simulator closes a connection whose pings go unanswered for 1 s
+    assertThat(sim.stats().pongTimeoutCloses()).isZero();
 
     await(sim.silenceOpenConnections());
     Await.until(vertx, Duration.ofSeconds(10), "then silence is noticed", () -> Future.succeededFuture(

@@ -1,4 +1,4 @@
-package io.candlebus.e2e;
+package io.candlebus.testing;
 
 import static io.candlebus.testing.Await.await;
 
@@ -11,11 +11,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP proxy on 127.0.0.1 between the browser and candlebus that the test can cut: {@link #cut()} closes every
+ * A TCP proxy on 127.0.0.1 (between a browser and candlebus, or candlebus and the simulator) that the test can
+ * cut: {@link #cut()} closes every
  * open connection (the bridge's socket and the keep-alive HTTP ones) and refuses new ones until
  * {@link #restore()}. A real loss of the connection, as a flaky network causes it, not a page-side close.
  */
-final class CutProxy implements AutoCloseable {
+public final class CutProxy implements AutoCloseable {
   private final NetServer server;
   private final NetClient client;
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
@@ -29,27 +30,27 @@ final class CutProxy implements AutoCloseable {
   }
 
   /** Listening on a free port; the target is set once known (the browser's origin names this port). */
-  static CutProxy start(Vertx vertx) {
+  public static CutProxy start(Vertx vertx) {
     CutProxy p = new CutProxy(vertx);
     await(p.server.listen());
     return p;
   }
 
-  int port() {
+  public int port() {
     return server.actualPort();
   }
 
-  void target(int port) {
+  public void target(int port) {
     targetPort = port;
   }
 
   /** Drops every connection now and refuses new ones. */
-  void cut() {
+  public void cut() {
     cut = true;
     Set.copyOf(sockets).forEach(NetSocket::close);
   }
 
-  void restore() {
+  public void restore() {
     cut = false;
   }
 
