@@ -105,7 +105,7 @@ final class LoadTest {
       CandlebusConfig config = ConfigLoader.fromJson(ConfigLoader.builtInDefaults(), "loadtest", env);
       Gateway gateway = Gateway.deploy(server, false, config, registry).await(120, TimeUnit.SECONDS);
       String cookie = login(server, dir, gateway.httpPort());
-      Measure m = new Measure(o.rate() * (o.seconds() + o.warmupSeconds() + 10));
+      Measure m = new Measure(o.rate() * (o.seconds() + o.warmupSeconds() + 10), o.symbols());
       connectAll(clients, gateway.httpPort(), cookie, symbols, m);
       out.printf("loadtest: %d clients connected, %d symbols, feeding %d frames/s for %d s (+%d s warm-up)%n",
           o.clients(), o.symbols(), o.rate(), o.seconds(), o.warmupSeconds());
@@ -155,6 +155,18 @@ final class LoadTest {
     Future.all(ready).await(120, TimeUnit.SECONDS);
   }
 
+  /**
+   * Each symbol's aggregate ids run on without a hole from its own base (the upstream would fetch any hole over
+   * REST), and the frame's sequence number can be read back from the id alone.
+   */
+  static long aggId(long seq, int symbols) {
+    return AGG_BASE * (1 + seq % symbols) + seq / symbols;
+  }
+
+  static long seqOf(long aggId, int symbols) {
+    return (aggId % AGG_BASE) * symbols + (aggId / AGG_BASE - 1);
+  }
+
   /** Sends {@code rate} frames per second on a timer; each frame's aggregate id indexes its send time. */
   private void feed(Vertx vertx, BinanceSimulator sim, List<String> symbols, Measure m) throws Exception {
     long total = (long) o.rate() * (o.seconds() + o.warmupSeconds());
@@ -170,10 +182,12 @@ final class LoadTest {
           m.startMeasuring(seq);
         }
         m.sentAt.set((int) seq, System.nanoTime());
-        String symbol = symbols.get((int) (seq % symbols.size()));
+        int k = (int) (seq % symbols.size());
+        String symbol = symbols.get(k);
+        long aggId = aggId(seq, symbols.size());
         sim.injectRaw("{\"stream\":\"" + symbol.toLowerCase() + "@aggTrade\",\"data\":{\"e\":\"aggTrade\",\"E\":"
-            + now + ",\"s\":\"" + symbol + "\",\"a\":" + (AGG_BASE + seq) + ",\"p\":\"100.00000000\",\"q\":"
-            + "\"1.00000000\",\"f\":" + (AGG_BASE + seq) + ",\"l\":" + (AGG_BASE + seq) + ",\"T\":" + now
+            + now + ",\"s\":\"" + symbol + "\",\"a\":" + aggId + ",\"p\":\"100.00000000\",\"q\":"
+            + "\"1.00000000\",\"f\":" + aggId + ",\"l\":" + aggId + ",\"T\":" + now
             + ",\"m\":false,\"M\":true}}");
       }
       if (sent.get() >= total) {
@@ -213,8 +227,11 @@ final class LoadTest {
     volatile long measureStart;
     volatile long measureEnd;
 
-    Measure(int capacity) {
+    final int symbols;
+
+    Measure(int capacity, int symbols) {
       sentAt = new AtomicLongArray(capacity);
+      this.symbols = symbols;
     }
 
     void startMeasuring(long seq) {
@@ -239,7 +256,7 @@ final class LoadTest {
           id = id * 10 + (c - '0');
           at++;
         }
-        long seq = id - AGG_BASE;
+        long seq = seqOf(id, symbols);
         if (seq >= firstMeasured && seq < sentAt.length()) {
           received.incrementAndGet();
           long micros = (now - sentAt.get((int) seq)) / 10_000;
