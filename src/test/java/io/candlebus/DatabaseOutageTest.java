@@ -10,6 +10,7 @@ import io.candlebus.simulator.SimulatorOptions;
 import io.candlebus.testing.Await;
 import io.candlebus.testing.Http;
 import io.candlebus.testing.RestartablePostgres;
+import io.candlebus.testing.StoredCandles;
 import io.candlebus.testing.HttpSession;
 import io.candlebus.testing.TestConfigs;
 import io.candlebus.testing.TestUsers;
@@ -18,18 +19,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -109,7 +106,8 @@ class DatabaseOutageTest {
       assertThat(lo).as("from before the outage").isLessThan(outageStart - MINUTE);
       assertThat(hi).as("to after it").isGreaterThan(back);
       assertThat(rows).isGreaterThan(60);
-      assertEqualToBinance(pool, sim, lo);
+      assertThat(StoredCandles.assertContiguousAndEqualToBinance(pool, sim, "BTCUSDT", "1m", MINUTE, lo))
+          .isEqualTo(rows);
 
       assertThat(counter(second, "dropped")).isZero();
       await(second.close());
@@ -120,33 +118,6 @@ class DatabaseOutageTest {
       } else {
         System.setProperty(PersistenceVerticle.MAX_PENDING_PROPERTY, previousBound);
       }
-    }
-  }
-
-  private static void assertEqualToBinance(Pool pool, BinanceSimulator sim, long lo) {
-    RowSet<Row> stored = await(pool.query("SELECT extract(epoch FROM date_open) * 1000 AS t, "
-        + "extract(epoch FROM date_close) * 1000 AS ct, price_open, price_high, price_low, price_close, volume, "
-        + "quote_volume, taker_buy_volume, taker_buy_quote_volume, num_trades FROM exchange.price_history "
-        + "WHERE \"interval\" = '1m' ORDER BY date_open").execute());
-    JsonArray binance = Http.getArray(sim.restBaseUrl() + "/api/v3/klines?symbol=BTCUSDT&interval=1m&startTime="
-        + lo + "&limit=1000");
-    Map<Long, JsonArray> byOpen = new HashMap<>();
-    binance.forEach(r -> byOpen.put(((JsonArray) r).getLong(0), (JsonArray) r));
-    for (Row r : stored) {
-      JsonArray b = byOpen.get(r.getBigDecimal("t").longValue());
-      assertThat(b).as("Binance kline %s", r.getBigDecimal("t")).isNotNull();
-      String at = "window " + b.getLong(0);
-      assertThat(r.getBigDecimal("ct").longValue()).as(at).isEqualTo(b.getLong(6));
-      assertThat(r.getBigDecimal("price_open")).as(at).isEqualByComparingTo(new BigDecimal(b.getString(1)));
-      assertThat(r.getBigDecimal("price_high")).as(at).isEqualByComparingTo(new BigDecimal(b.getString(2)));
-      assertThat(r.getBigDecimal("price_low")).as(at).isEqualByComparingTo(new BigDecimal(b.getString(3)));
-      assertThat(r.getBigDecimal("price_close")).as(at).isEqualByComparingTo(new BigDecimal(b.getString(4)));
-      assertThat(r.getBigDecimal("volume")).as(at).isEqualByComparingTo(new BigDecimal(b.getString(5)));
-      assertThat(r.getBigDecimal("quote_volume")).as(at).isEqualByComparingTo(new BigDecimal(b.getString(7)));
-      assertThat(r.getLong("num_trades")).as(at).isEqualTo(b.getLong(8));
-      assertThat(r.getBigDecimal("taker_buy_volume")).as(at).isEqualByComparingTo(new BigDecimal(b.getString(9)));
-      assertThat(r.getBigDecimal("taker_buy_quote_volume")).as(at)
-          .isEqualByComparingTo(new BigDecimal(b.getString(10)));
     }
   }
 

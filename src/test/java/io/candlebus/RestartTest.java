@@ -3,26 +3,21 @@ package io.candlebus;
 import static io.candlebus.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.candlebus.domain.Interval;
 import io.candlebus.persistence.PgPools;
 import io.candlebus.simulator.BinanceSimulator;
 import io.candlebus.simulator.SimulatorOptions;
 import io.candlebus.testing.Await;
-import io.candlebus.testing.Http;
+import io.candlebus.testing.StoredCandles;
 import io.candlebus.testing.TestConfigs;
 import io.candlebus.testing.TestPostgres;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -67,24 +62,8 @@ class RestartTest {
     assertThat(hi).isGreaterThan(lastStoredByFirst + 6 * 60_000);
 
     // and every stored row is Binance's kline of that window
-    RowSet<Row> stored = await(pool.query("SELECT extract(epoch FROM date_open) * 1000 AS t, price_open, "
-        + "price_high, price_low, price_close, volume, quote_volume, num_trades FROM exchange.price_history "
-        + "WHERE \"interval\" = '1m' ORDER BY date_open").execute());
-    JsonArray binance = Http.getArray(sim.restBaseUrl() + "/api/v3/klines?symbol=BTCUSDT&interval=1m&startTime="
-        + lo + "&limit=1000");
-    Map<Long, JsonArray> byOpen = new HashMap<>();
-    binance.forEach(r -> byOpen.put(((JsonArray) r).getLong(0), (JsonArray) r));
-    for (Row r : stored) {
-      JsonArray b = byOpen.get(r.getBigDecimal("t").longValue());
-      assertThat(b).as("Binance kline %s among %s", r.getBigDecimal("t"), byOpen.keySet()).isNotNull();
-      assertThat(r.getBigDecimal("price_open")).isEqualByComparingTo(new BigDecimal(b.getString(1)));
-      assertThat(r.getBigDecimal("price_high")).isEqualByComparingTo(new BigDecimal(b.getString(2)));
-      assertThat(r.getBigDecimal("price_low")).isEqualByComparingTo(new BigDecimal(b.getString(3)));
-      assertThat(r.getBigDecimal("price_close")).isEqualByComparingTo(new BigDecimal(b.getString(4)));
-      assertThat(r.getBigDecimal("volume")).isEqualByComparingTo(new BigDecimal(b.getString(5)));
-      assertThat(r.getBigDecimal("quote_volume")).isEqualByComparingTo(new BigDecimal(b.getString(7)));
-      assertThat(r.getLong("num_trades")).isEqualTo(b.getLong(8));
-    }
+    assertThat(StoredCandles.assertContiguousAndEqualToBinance(pool, sim, "BTCUSDT", "1m", 60_000, lo))
+        .isEqualTo(rows);
     await(second.close());
     await(pool.close());
   }

@@ -46,12 +46,13 @@ final class FastFrameScanner {
       if (!string()) {
         return null;
       }
-      String stream = text();
+      int streamStart = textStart;
+      int streamEnd = textEnd;
       if (!expect(',') || !key() || !textIs("data") || !expect('{') || !key()) {
         return null;
       }
       e = event();
-      if (e == null || !expect('}') || !StreamNames.carries(stream, e)) {
+      if (e == null || !expect('}') || !StreamNames.carries(s, streamStart, streamEnd, e)) {
         return null; // the general parser says what is wrong
       }
     } else {

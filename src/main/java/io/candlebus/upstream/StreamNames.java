@@ -11,15 +11,17 @@ public final class StreamNames {
   public static final int MAX_STREAMS_PER_CONNECTION = 1024;
   /** Streams go in the URL; keep its request line well under common server limits (4 KB in Vert.x). */
   static final int MAX_URL_STREAM_CHARS = 3_000;
+  private static final String AGG_TRADE = "@aggTrade";
+  private static final String KLINE = "@kline_";
 
   private StreamNames() {}
 
   public static String aggTrade(String symbol) {
-    return symbol.toLowerCase(Locale.ROOT) + "@aggTrade";
+    return symbol.toLowerCase(Locale.ROOT) + AGG_TRADE;
   }
 
   public static String kline(String symbol, Interval interval) {
-    return symbol.toLowerCase(Locale.ROOT) + "@kline_" + interval.code();
+    return symbol.toLowerCase(Locale.ROOT) + KLINE + interval.code();
   }
 
   /**
@@ -27,13 +29,39 @@ public final class StreamNames {
    * symbol's (lower-case) stream. Other events, and frames without envelope ({@code stream} null), pass.
    */
   static boolean carries(String stream, StreamEvent event) {
+    return stream == null ? !(event instanceof StreamEvent.TradeEvent || event instanceof StreamEvent.KlineEvent)
+        : carries(stream, 0, stream.length(), event);
+  }
+
+  /** The same for {@code s[from, to)}, without allocating: this runs for every frame. */
+  static boolean carries(String s, int from, int to, StreamEvent event) {
     if (event instanceof StreamEvent.TradeEvent t) {
-      return stream != null && stream.equals(aggTrade(t.trade().symbol()));
+      int at = symbolPrefix(s, from, to, t.trade().symbol());
+      return at >= 0 && to - at == AGG_TRADE.length() && s.startsWith(AGG_TRADE, at);
     }
     if (event instanceof StreamEvent.KlineEvent k) {
-      return stream != null && stream.equals(kline(k.kline().symbol(), k.kline().interval()));
+      int at = symbolPrefix(s, from, to, k.kline().symbol());
+      String code = k.kline().interval().code();
+      return at >= 0 && to - at == KLINE.length() + code.length() && s.startsWith(KLINE, at)
+          && s.startsWith(code, at + KLINE.length());
     }
     return true;
+  }
+
+  /** Where {@code s[from, to)} continues after the lower-cased {@code symbol}, or -1 if it does not start so. */
+  private static int symbolPrefix(String s, int from, int to, String symbol) {
+    int n = symbol.length();
+    if (to - from < n) {
+      return -1;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = symbol.charAt(i);
+      char lower = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c < 128 ? c : Character.toLowerCase(c);
+      if (s.charAt(from + i) != lower) {
+        return -1;
+      }
+    }
+    return from + n;
   }
 
   /** All streams of one symbol: its aggTrades and a kline stream per interval (to check our candles). */

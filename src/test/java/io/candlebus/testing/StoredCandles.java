@@ -23,7 +23,8 @@ public final class StoredCandles {
    */
   public static int assertContiguousAndEqualToBinance(Pool pool, BinanceSimulator sim, String symbol,
       String interval, long intervalMs, long fromOpen) {
-    RowSet<Row> stored = await(pool.preparedQuery("SELECT extract(epoch FROM p.date_open) * 1000 AS t, price_open, "
+    RowSet<Row> stored = await(pool.preparedQuery("SELECT extract(epoch FROM p.date_open) * 1000 AS t, "
+        + "extract(epoch FROM p.date_close) * 1000 AS ct, price_open, "
         + "price_high, price_low, price_close, volume, quote_volume, taker_buy_volume, taker_buy_quote_volume, "
         + "num_trades FROM exchange.price_history p JOIN exchange.token k ON k.id = p.token_id "
         + "WHERE k.name = $1 AND p.\"interval\" = $2 AND p.date_open >= to_timestamp($3 / 1000.0) "
@@ -50,6 +51,7 @@ public final class StoredCandles {
       JsonArray b = binance.get(t);
       assertThat(b).as("Binance's %s %s kline at %d", symbol, interval, t).isNotNull();
       String at = symbol + " " + interval + " " + t;
+      assertThat(r.getBigDecimal("ct").longValue()).as(at).isEqualTo(b.getLong(6));
       assertThat(r.getBigDecimal("price_open")).as(at).isEqualByComparingTo(new BigDecimal(b.getString(1)));
       assertThat(r.getBigDecimal("price_high")).as(at).isEqualByComparingTo(new BigDecimal(b.getString(2)));
       assertThat(r.getBigDecimal("price_low")).as(at).isEqualByComparingTo(new BigDecimal(b.getString(3)));

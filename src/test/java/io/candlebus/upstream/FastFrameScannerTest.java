@@ -89,7 +89,7 @@ class FastFrameScannerTest {
   }
 
   @Test
-  void valuesBinanceNeverSendsAreRefusedWithTheirKind() {
+  void valuesBinanceNeverSendsAreRefusedWithTheirKind() throws Exception {
     String ok = "{\"stream\":\"btcusdt@aggTrade\",\"data\":{\"e\":\"aggTrade\",\"E\":1700000000001,"
         + "\"s\":\"BTCUSDT\",\"a\":5,\"p\":\"1.5\",\"q\":\"2\",\"f\":1,\"l\":1,\"T\":1700000000000,"
         + "\"m\":true,\"M\":true}}";
@@ -105,6 +105,15 @@ class FastFrameScannerTest {
     assertThat(kind(ok.replace("\"s\":\"BTCUSDT\"", "\"s\":\"btcusdt\""))).isIn("absurd_value", "stream_mismatch");
     assertThat(kind(ok.replace("btcusdt@aggTrade", "ethusdt@aggTrade"))).isEqualTo("stream_mismatch");
     assertThat(kind(ok.replace("btcusdt@aggTrade", "BTCUSDT@aggTrade"))).isEqualTo("stream_mismatch");
+    for (String wrong : List.of("btcusdt@aggTrades", "btcusd@aggTrade", "btcusdt@kline_1m", "btcusdtaggTrade",
+        "", "btcusdt@trade")) {
+      assertThat(kind(ok.replace("btcusdt@aggTrade", wrong))).as(wrong).isEqualTo("stream_mismatch");
+    }
+    String kline = realFrames().stream().filter(f -> f.contains("@kline_1m")).findFirst().orElseThrow();
+    assertThat(parser.parse(kline)).isInstanceOf(StreamEvent.KlineEvent.class);
+    for (String wrong : List.of("@kline_1M", "@kline_1", "@kline_1mm", "@aggTrade")) {
+      assertThat(kind(kline.replace("@kline_1m", wrong))).as(wrong).isEqualTo("stream_mismatch");
+    }
     // Binance's own marker of an invalidated record is not absurd: it is skipped later, its id still counts
     String invalidated = ok.replace("\"p\":\"1.5\"", "\"p\":\"0\"").replace("\"q\":\"2\"", "\"q\":\"0\"")
         .replace("\"f\":1,\"l\":1", "\"f\":-1,\"l\":-1");
