@@ -246,11 +246,15 @@ final class BridgeClient {
 
     @Override
     public boolean writable() {
-      return !ws.writeQueueFull();
+      // a socket the browser just closed is not writable; its close handler, still to run, drops the client
+      return !ws.isClosed() && !ws.writeQueueFull();
     }
 
     @Override
     public void whenWritable(Runnable r) {
+      if (ws.isClosed()) {
+        return;
+      }
       ws.drainHandler(v -> {
         ws.drainHandler(null);
         r.run();

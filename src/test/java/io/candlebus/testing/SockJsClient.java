@@ -15,9 +15,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A browser-less client of the SockJS event-bus bridge over SockJS's WebSocket transport
- * ({@code /eventbus/<server>/<session>/websocket}), speaking vertx-eventbus.js's protocol.
+ * ({@code /eventbus/<server>/<session>/websocket}), speaking vertx-eventbus.js's protocol, pings included: like
+ * the page, it pings every 5 s, so a slow test is not closed as a silent client after 30 s.
  */
 public final class SockJsClient {
+  static final long PING_INTERVAL_MS = 5_000; // vertx-eventbus.js's default pingInterval
+  private final Vertx vertx;
   private final WebSocketClient client;
   private final List<JsonObject> received = new ArrayList<>();
   private final AtomicLong count = new AtomicLong();
@@ -25,8 +28,10 @@ public final class SockJsClient {
   private volatile boolean opened;
   private volatile boolean closed;
   private volatile Short closeStatus;
+  private long pinger = -1;
 
-  private SockJsClient(WebSocketClient client) {
+  private SockJsClient(Vertx vertx, WebSocketClient client) {
+    this.vertx = vertx;
     this.client = client;
   }
 
@@ -40,7 +45,7 @@ public final class SockJsClient {
     if (receiveBuffer > 0) {
       o.setReceiveBufferSize(receiveBuffer);
     }
-    SockJsClient c = new SockJsClient(vertx.createWebSocketClient(o));
+    SockJsClient c = new SockJsClient(vertx, vertx.createWebSocketClient(o));
     String session = UUID.randomUUID().toString().substring(0, 8);
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
         .setURI("/eventbus/000/" + session + "/websocket").setAllowOriginHeader(origin != null);
@@ -56,6 +61,12 @@ public final class SockJsClient {
       ws.closeHandler(v -> {
         c.closed = true;
         c.closeStatus = ws.closeStatusCode();
+        vertx.cancelTimer(c.pinger);
+      });
+      c.pinger = vertx.setPeriodic(PING_INTERVAL_MS, id -> {
+        if (!c.closed) {
+          c.send(new JsonObject().put("type", "ping"));
+        }
       });
       return c;
     });
@@ -125,6 +136,7 @@ public final class SockJsClient {
   }
 
   public Future<Void> close() {
+    vertx.cancelTimer(pinger);
     return (ws == null ? Future.<Void>succeededFuture() : ws.close().recover(e -> Future.succeededFuture()))
         .compose(v -> client.close());
   }
