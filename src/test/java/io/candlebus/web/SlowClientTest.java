@@ -20,9 +20,11 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,7 +71,13 @@ class SlowClientTest {
     // meanwhile every other client kept up: each got (nearly) everything published since
     long[] before = others.stream().mapToLong(SockJsClient::count).toArray();
     long droppedBefore = (long) dropped.count();
-    until(vertx, "others receive 1000 more messages each", () -> {
+    until(vertx, () -> "others receive 1000 more messages each (before " + Arrays.toString(before) + ", now "
+        + others.stream().map(c -> c.count() + (c.closed() ? " closed" : "")).toList() + "; server: "
+        + g.registry().find("candlebus_trades_total").counters().stream()
+            .map(c -> c.getId().getTag("outcome") + "=" + c.count()).toList()
+        + ", delivered " + g.registry().get("candlebus_bridge_messages_total").counter().count()
+        + ", dropped " + dropped.count() + ", sockets " + g.registry().get("candlebus_bridge_sockets").gauge().value()
+        + ")", () -> {
       for (int i = 0; i < others.size(); i++) {
         if (others.get(i).count() < before[i] + 1_000) {
           return false;
@@ -89,6 +97,14 @@ class SlowClientTest {
   }
 
   private static void until(Vertx vertx, String what, BooleanSupplier check) {
-    Await.until(vertx, Duration.ofSeconds(60), what, () -> Future.succeededFuture(check.getAsBoolean()));
+    until(vertx, () -> what, check);
+  }
+
+  private static void until(Vertx vertx, Supplier<String> what, BooleanSupplier check) {
+    try {
+      Await.until(vertx, Duration.ofSeconds(60), "", () -> Future.succeededFuture(check.getAsBoolean()));
+    } catch (AssertionError e) {
+      throw new AssertionError("timed out waiting until " + what.get(), e);
+    }
   }
 }
