@@ -38,6 +38,12 @@ public final class Addresses {
    * elsewhere, so the hole in between is fetched from REST. Published, so the candle builder follows too.
    */
   public static final String UPSTREAM_SYMBOLS = "upstream.symbols";
+  /**
+   * Request/reply, local: {@code {release?: [SYMBOL...]}} → {@code {SYMBOL: lastAggId}}, the last trade id handed
+   * on per carried symbol; with {@code release}, only those, and the upstream stops carrying them at once (the
+   * cluster's hand-over of a symbol to another node).
+   */
+  public static final String UPSTREAM_POSITIONS = "upstream.positions";
   /** Request/reply: current upstream state as the {@code market.status} JSON. */
   public static final String UPSTREAM_STATUS = "upstream.status";
   /** {@code Candle}: a closed candle (ours, or a correction) to be stored. */
@@ -70,6 +76,10 @@ public final class Addresses {
   public static final String DB_ALERT_DELETE = "persistence.alerts.delete";
   /** {@code {username, symbols}} → {@code {fresh: [...]}}: marks them seen, returns those not seen before. */
   public static final String DB_MARKETS_SEEN = "persistence.markets.seen";
+
+  // --- cluster ---
+  /** Published cluster-wide, epoch ms: Binance told one node to wait (429/418); every node of the IP waits. */
+  public static final String CLUSTER_REST_BLOCKED = "cluster.rest-blocked";
 
   // --- alerts ---
   /** Publish, any body: a user's alerts changed; the alert evaluator reloads them. */

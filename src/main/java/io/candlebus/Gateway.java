@@ -2,6 +2,8 @@ package io.candlebus;
 
 import io.candlebus.alerts.AlertsVerticle;
 import io.candlebus.candles.CandlesVerticle;
+import io.candlebus.cluster.ClusterNode;
+import io.candlebus.cluster.OwnershipVerticle;
 import io.candlebus.config.CandlebusConfig;
 import io.candlebus.persistence.PersistenceVerticle;
 import io.candlebus.upstream.BackfillVerticle;
@@ -14,7 +16,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -23,8 +27,9 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * One candlebus node: deploys the verticles in dependency order (storage, candles, backfill, upstream,
- * exchange info, alerts, web) and undeploys them in reverse.
+ * One candlebus node: deploys the verticles of its role in dependency order (ingest: storage, candles, backfill,
+ * upstream, exchange info, alerts, and in a cluster the symbol ownership; edge: web) and undeploys them in
+ * reverse.
  */
 public final class Gateway {
   private final Vertx vertx;
@@ -42,13 +47,26 @@ public final class Gateway {
 
   /** A Vert.x instance with Micrometer metrics, for running candlebus as a program. */
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
+    return builder(registry, new EventBusOptions()).build();
+  }
+
+  /** A Vert.x instance with Micrometer metrics, joined to the Hazelcast cluster when the configuration says so. */
+  public static Future<Vertx> newVertx(PrometheusMeterRegistry registry, CandlebusConfig config) {
+    if (!config.cluster()) {
+      return Future.succeededFuture(newVertx(registry));
+    }
+    // the event bus of each node listens on the cluster host, on a free port
+    return ClusterNode.join(builder(registry, new EventBusOptions().setHost(config.clusterHost()).setPort(0)),
+        config);
+  }
+
+  private static VertxBuilder builder(PrometheusMeterRegistry registry, EventBusOptions eventBus) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true);
     // one series per event-bus address would grow with every symbol and interval
     metrics.addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
     return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(metrics))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+        .with(new VertxOptions().setMetricsOptions(metrics).setEventBusOptions(eventBus))
+        .withMetrics(new MicrometerMetricsFactory(registry));
   }
 
   public static PrometheusMeterRegistry newRegistry() {
@@ -58,9 +76,8 @@ public final class Gateway {
   /** Starts a node in its own Vert.x instance. */
   public static Future<Gateway> start(CandlebusConfig config) {
     PrometheusMeterRegistry registry = newRegistry();
-    Vertx vertx = newVertx(registry);
-    return deploy(vertx, true, config, registry)
-        .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e)));
+    return newVertx(registry, config).compose(vertx -> deploy(vertx, true, config, registry)
+        .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e))));
   }
 
   /** Starts a node inside an existing Vert.x instance (tests); closing the node leaves Vert.x running. */
@@ -76,17 +93,25 @@ public final class Gateway {
     RestWeightLimiter limiter = RestWeightLimiter.binanceDefault();
     registry.gauge("candlebus_rest_weight_used", limiter, l -> l.used(System.currentTimeMillis()));
     registry.gauge("candlebus_rest_weight_limit", limiter, RestWeightLimiter::limit);
-    g.backfill = new BackfillVerticle(config, limiter, registry);
-    g.http = new HttpVerticle(config, registry);
-    return g.add(new PersistenceVerticle(config, registry))
-        .compose(v -> g.add(new CandlesVerticle(config, registry)))
-        .compose(v -> g.add(g.backfill))
-        .compose(v -> g.add(new UpstreamVerticle(config, registry, limiter, ConnectionBudget.binanceDefault())))
-        .compose(v -> g.add(new ExchangeInfoVerticle(config, limiter, registry)))
-        .compose(v -> g.add(new AlertsVerticle(config, registry)))
-        .compose(v -> g.add(g.http))
-        .map(v -> g)
-        .recover(e -> g.undeployAll().transform(ar -> Future.failedFuture(e)));
+    ConnectionBudget connections = ConnectionBudget.binanceDefault();
+    Future<Void> chain = Future.succeededFuture();
+    if (config.role().ingests()) {
+      g.backfill = new BackfillVerticle(config, limiter, registry);
+      chain = chain.compose(v -> g.add(new PersistenceVerticle(config, registry)))
+          .compose(v -> g.add(new CandlesVerticle(config, registry)))
+          .compose(v -> g.add(g.backfill))
+          .compose(v -> g.add(new UpstreamVerticle(config, registry, limiter, connections)))
+          .compose(v -> g.add(new ExchangeInfoVerticle(config, limiter, registry)))
+          .compose(v -> g.add(new AlertsVerticle(config, registry)));
+      if (config.cluster()) {
+        chain = chain.compose(v -> g.add(new OwnershipVerticle(config, registry, limiter, connections)));
+      }
+    }
+    if (config.role().serves()) {
+      g.http = new HttpVerticle(config, registry);
+      chain = chain.compose(v -> g.add(g.http));
+    }
+    return chain.map(v -> g).recover(e -> g.undeployAll().transform(ar -> Future.failedFuture(e)));
   }
 
   private Future<Void> add(io.vertx.core.Deployable verticle) {
@@ -100,7 +125,11 @@ public final class Gateway {
     return vertx;
   }
 
+  /** The HTTP port of a node that serves (role {@code all} or {@code edge}). */
   public int httpPort() {
+    if (http == null) {
+      throw new IllegalStateException("this node (role ingest) serves no HTTP");
+    }
     return http.actualPort();
   }
 
@@ -108,9 +137,9 @@ public final class Gateway {
     return registry;
   }
 
-  /** Completes when the start-up backfill finished. */
+  /** Completes when the start-up backfill finished (at once on a node that does not ingest). */
   public Future<Void> backfillDone() {
-    return backfill.completion();
+    return backfill == null ? Future.succeededFuture() : backfill.completion();
   }
 
   private Future<Void> undeployAll() {

@@ -46,6 +46,18 @@ public final class AlertRules {
     });
   }
 
+  /**
+   * Restores what another node last fired for this alert (the symbol's previous carrier in a cluster), so the
+   * state carries over instead of firing again. Ignored if the user's alert has another minimum now.
+   */
+  public void restore(String username, String symbol, BigDecimal minimum, boolean above) {
+    for (Rule r : bySymbol.getOrDefault(symbol, List.of())) {
+      if (r.username.equals(username) && r.minimum.compareTo(minimum) == 0) {
+        r.above = above;
+      }
+    }
+  }
+
   /** The firings a trade of {@code symbol} at {@code price} causes. */
   public List<Firing> onTrade(String symbol, BigDecimal price, long time) {
     List<Rule> rules = bySymbol.get(symbol);

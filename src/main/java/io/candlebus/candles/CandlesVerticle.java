@@ -60,7 +60,7 @@ public final class CandlesVerticle extends VerticleBase {
     bus = vertx.eventBus();
     LocalCodec.register(vertx, Trade.class, KlineEvent.class, UpstreamGap.class, UpstreamContinuous.class,
         Candle.class);
-    config.symbols().forEach(this::carry);
+    config.symbolsAtStart().forEach(this::carry);
     bus.<Trade>localConsumer(Addresses.UPSTREAM_TRADES, this::handleTrade);
     bus.<KlineEvent>localConsumer(Addresses.UPSTREAM_KLINES, this::handleKline);
     bus.<UpstreamGap>localConsumer(Addresses.UPSTREAM_GAP, this::handleGap);
@@ -131,8 +131,18 @@ public final class CandlesVerticle extends VerticleBase {
     }
   }
 
-  /** Symbols added at run time get their candles built too; removed ones keep theirs until the process ends. */
+  /**
+   * Symbols added at run time get their candles built too. A removed symbol's open windows are dropped: its new
+   * carrier (another node of the cluster) builds them, seeded from Binance's klines, and stores their close.
+   */
   private void handleSymbols(Message<JsonObject> msg) {
+    JsonArray remove = msg.body().getJsonArray("remove");
+    if (remove != null) {
+      remove.forEach(s -> {
+        aggregators.remove(String.valueOf(s));
+        clocks.remove(String.valueOf(s));
+      });
+    }
     JsonArray add = msg.body().getJsonArray("add");
     if (add != null) {
       add.forEach(s -> carry(String.valueOf(s)));

@@ -33,6 +33,11 @@ public record CandlebusConfig(
     clusterMembers = List.copyOf(clusterMembers);
   }
 
+  /** The symbols a node carries from its start; in a cluster it carries only those it is given to own. */
+  public List<String> symbolsAtStart() {
+    return cluster ? List.of() : symbols;
+  }
+
   public CandlebusConfig withHttpPort(int port) {
     return new CandlebusConfig(port, httpHost, publicOrigins, binanceWsUrl, binanceRestUrl, symbols, intervals,
         historyLimit, pgUrl, dataDir, cluster, clusterMembers, clusterHost, clusterPort, role,

@@ -108,6 +108,12 @@ public final class ConfigLoader {
     String clusterHost = nonEmpty(raw.get(ConfigKey.CLUSTER_HOST));
     int clusterPort = port(raw.get(ConfigKey.CLUSTER_PORT), false);
     Role role = role(raw.get(ConfigKey.ROLE));
+    if (cluster && pgUrl.isEmpty()) {
+      // each node would otherwise start its own embedded database and the cluster's candles would be split
+      throw new ConfigException("bad configuration: " + ConfigKey.PG_URL.envVar() + " is not set (" + raw.get(
+          ConfigKey.PG_URL).where + " is empty): a cluster (" + raw.get(ConfigKey.CLUSTER).where
+          + " = true) needs one PostgreSQL shared by all nodes");
+    }
     int maxAge = intRange(raw.get(ConfigKey.UPSTREAM_MAX_AGE_MS), 1_000, 24 * 3_600_000 - 60_000);
     int silence = intRange(raw.get(ConfigKey.UPSTREAM_SILENCE_MS), 500, 3_600_000);
     return new CandlebusConfig(port, host, origins, ws, rest, symbols, intervals, historyLimit, pgUrl, dataDir,

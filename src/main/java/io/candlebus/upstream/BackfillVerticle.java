@@ -13,6 +13,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,36 +62,54 @@ public final class BackfillVerticle extends VerticleBase {
   public Future<?> start() {
     // the HTTP client is created here so that it belongs to this verticle's context
     rest = new BinanceRest(vertx, config.binanceRestUrl(), limiter, registry);
+    // symbols carried later (a cluster gives this node a symbol) get the same two passes then
+    vertx.eventBus().<JsonObject>localConsumer(Addresses.UPSTREAM_SYMBOLS, this::handleSymbols);
     // what is stored is read before the upstream starts (the gateway deploys this verticle first), so a candle
     // the live stream stores meanwhile cannot hide the history or the gap to fetch; if PostgreSQL does not
     // answer, the node starts anyway and the backfill waits for it in the background
-    return storedBeforeStart().transform(ar -> {
-      if (ar.succeeded()) {
-        run(Future.succeededFuture(ar.result()));
-      } else {
-        log.warn("backfill waits for PostgreSQL: {}", ar.cause().getMessage());
-        run(storedOnceAvailable(0));
-      }
-      return Future.succeededFuture();
+    return backfill(config.symbolsAtStart()).map(f -> {
+      f.onComplete(ar -> done.tryComplete());
+      return null;
     });
   }
 
-  private void run(Future<Map<String, Long>> latest) {
-    latest.compose(l -> rest.exchangeInfo().compose(info -> backfillAll(info, l)))
+  private void handleSymbols(Message<JsonObject> msg) {
+    JsonArray add = msg.body().getJsonArray("add");
+    if (add != null && !add.isEmpty()) {
+      List<String> symbols = new ArrayList<>();
+      add.forEach(s -> symbols.add(String.valueOf(s)));
+      backfill(symbols);
+    }
+  }
+
+  /**
+   * Reads what is stored for {@code symbols} (the returned future completes then), then fetches the rest in the
+   * background (the inner future).
+   */
+  private Future<Future<Void>> backfill(List<String> symbols) {
+    return storedBefore(symbols).transform(ar -> {
+      if (ar.succeeded()) {
+        return Future.succeededFuture(run(Future.succeededFuture(ar.result()), symbols));
+      }
+      log.warn("backfill waits for PostgreSQL: {}", ar.cause().getMessage());
+      return Future.succeededFuture(run(storedOnceAvailable(0, symbols), symbols));
+    });
+  }
+
+  private Future<Void> run(Future<Map<String, Long>> latest, List<String> symbols) {
+    return latest.compose(l -> rest.exchangeInfo().compose(info -> backfillAll(info, l, symbols)))
         .compose(this::stitch)
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            log.error("backfill stopped: {}", ar.cause().getMessage());
-          }
-          done.tryComplete();
+        .recover(e -> {
+          log.error("backfill stopped: {}", e.getMessage());
+          return Future.succeededFuture();
         });
   }
 
   /** Asks again with capped backoff until PostgreSQL answers (or the verticle stops). */
-  private Future<Map<String, Long>> storedOnceAvailable(int attempt) {
+  private Future<Map<String, Long>> storedOnceAvailable(int attempt, List<String> symbols) {
     return vertx.timer(retryDelay(attempt)).compose(v -> stopped
         ? Future.failedFuture("stopped before PostgreSQL answered")
-        : storedBeforeStart().recover(e -> storedOnceAvailable(attempt + 1)));
+        : storedBefore(symbols).recover(e -> storedOnceAvailable(attempt + 1, symbols)));
   }
 
   private static long retryDelay(int attempt) {
@@ -102,10 +121,10 @@ public final class BackfillVerticle extends VerticleBase {
    * node already received live candles (the database was down at start), only what is older than the first of
    * them counts, so neither they nor the journal replay can hide the gap before them.
    */
-  private Future<Map<String, Long>> storedBeforeStart() {
+  private Future<Map<String, Long>> storedBefore(List<String> symbols) {
     Map<String, Long> latest = new HashMap<>();
     List<Future<?>> queries = new ArrayList<>();
-    for (String symbol : config.symbols()) {
+    for (String symbol : symbols) {
       for (Interval interval : config.intervals()) {
         JsonObject key = new JsonObject().put("symbol", symbol).put("interval", interval.code())
             .put("beforeLive", true);
@@ -172,14 +191,15 @@ public final class BackfillVerticle extends VerticleBase {
             : vertx.timer(500).compose(v -> connected(attempt + 1)));
   }
 
-  private Future<Map<String, Long>> backfillAll(JsonObject exchangeInfo, Map<String, Long> latest) {
+  private Future<Map<String, Long>> backfillAll(JsonObject exchangeInfo, Map<String, Long> latest,
+      List<String> symbols) {
     serverOffset = exchangeInfo.getLong("serverTime", System.currentTimeMillis()) - System.currentTimeMillis();
     Set<String> listed = new HashSet<>();
-    exchangeInfo.getJsonArray("symbols", new io.vertx.core.json.JsonArray())
+    exchangeInfo.getJsonArray("symbols", new JsonArray())
         .forEach(s -> listed.add(((JsonObject) s).getString("symbol")));
     Map<String, Long> newest = new HashMap<>();
     Future<Void> chain = Future.succeededFuture();
-    for (String symbol : config.symbols()) {
+    for (String symbol : symbols) {
       if (!listed.contains(symbol)) {
         log.error("symbol {} is not listed in Binance's exchangeInfo: no history for it", symbol);
         continue;
@@ -199,7 +219,7 @@ public final class BackfillVerticle extends VerticleBase {
       }
     }
     return chain.map(v -> {
-      log.info("backfill done");
+      log.info("backfill done{}", symbols.equals(config.symbols()) ? "" : " for " + symbols);
       return newest;
     });
   }

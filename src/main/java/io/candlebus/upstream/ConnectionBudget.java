@@ -15,6 +15,7 @@ public final class ConnectionBudget {
   private final int attempts;
   private final long windowMs;
   private final ArrayDeque<Long> recent = new ArrayDeque<>();
+  private int sharedBy = 1;
 
   public ConnectionBudget(int attempts, long windowMs) {
     if (attempts <= 0 || windowMs <= 0) {
@@ -33,11 +34,16 @@ public final class ConnectionBudget {
     while (!recent.isEmpty() && recent.peekFirst() <= now - windowMs) {
       recent.removeFirst();
     }
-    if (recent.size() < attempts) {
+    if (recent.size() < Math.max(1, attempts / sharedBy)) {
       recent.addLast(now);
       return 0;
     }
     return recent.peekFirst() + windowMs - now;
+  }
+
+  /** {@code nodes} nodes connect from the same IP: this one keeps to its equal part of the attempts. */
+  public synchronized void shareAmong(int nodes) {
+    sharedBy = Math.max(1, nodes);
   }
 
   public synchronized int used(long now) {

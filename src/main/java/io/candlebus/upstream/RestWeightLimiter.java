@@ -1,6 +1,7 @@
 package io.candlebus.upstream;
 
 import java.util.ArrayDeque;
+import java.util.function.LongConsumer;
 
 /**
  * Keeps REST calls within Binance's request-weight limit (per IP, read from {@code exchangeInfo.rateLimits}) and
@@ -22,6 +23,8 @@ public final class RestWeightLimiter {
   private long windowMs;
   private int used;
   private long blockedUntil = Long.MIN_VALUE;
+  private int sharedBy = 1;
+  private volatile LongConsumer onBlocked = until -> {};
 
   public RestWeightLimiter(int limit, long windowMs) {
     setLimit(limit, windowMs);
@@ -41,7 +44,17 @@ public final class RestWeightLimiter {
   }
 
   public synchronized int budget() {
-    return Math.max(1, limit * BUDGET_PERCENT / 100);
+    return Math.max(1, limit * BUDGET_PERCENT / 100 / sharedBy);
+  }
+
+  /** {@code nodes} nodes call REST from the same IP: this one keeps to its equal part of the budget. */
+  public synchronized void shareAmong(int nodes) {
+    sharedBy = Math.max(1, nodes);
+  }
+
+  /** Told of every new block this node receives (a cluster passes it on to the other nodes of the IP). */
+  public void onBlocked(LongConsumer listener) {
+    onBlocked = listener;
   }
 
   public synchronized int limit() {
@@ -91,7 +104,19 @@ public final class RestWeightLimiter {
   }
 
   /** After a 429 or 418: nothing is sent before {@code until}. */
-  public synchronized void blockUntil(long until) {
+  public void blockUntil(long until) {
+    boolean later;
+    synchronized (this) {
+      later = until > blockedUntil;
+      blockedUntil = Math.max(blockedUntil, until);
+    }
+    if (later) {
+      onBlocked.accept(until);
+    }
+  }
+
+  /** A block another node of the same IP received: obeyed here too, not passed on again. */
+  public synchronized void blockedElsewhere(long until) {
     blockedUntil = Math.max(blockedUntil, until);
   }
 

@@ -9,11 +9,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Set;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +63,18 @@ final class TradeContinuity {
     if (seq != null) {
       seq.resumeAfter(aggId);
     }
+  }
+
+  /** The last trade id handed on per symbol ({@code symbols}, or all carried when null); none before a trade. */
+  Map<String, Long> positions(Collection<String> symbols) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (String symbol : symbols == null ? sequencers.keySet() : symbols) {
+      TradeSequencer seq = sequencers.get(symbol);
+      if (seq != null && seq.lastAggId() >= 0) {
+        out.put(symbol, seq.lastAggId());
+      }
+    }
+    return out;
   }
 
   void remove(String symbol) {

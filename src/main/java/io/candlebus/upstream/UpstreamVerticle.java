@@ -79,8 +79,9 @@ public final class UpstreamVerticle extends VerticleBase {
     registry.gauge("candlebus_upstream_connection_attempts", budget, b -> b.used(System.currentTimeMillis()));
     bus.consumer(Addresses.UPSTREAM_STATUS, this::handleStatus);
     bus.<JsonObject>localConsumer(Addresses.UPSTREAM_SYMBOLS, this::handleSymbols);
-    addSymbols(config.symbols(), Map.of());
-    log.info("upstream: {} symbols on {} connection(s) to {}", config.symbols().size(), slots.size(),
+    bus.<JsonObject>localConsumer(Addresses.UPSTREAM_POSITIONS, this::handlePositions);
+    addSymbols(config.symbolsAtStart(), Map.of());
+    log.info("upstream: {} symbols on {} connection(s) to {}", config.symbolsAtStart().size(), slots.size(),
         config.binanceWsUrl());
     return Future.succeededFuture();
   }
@@ -102,15 +103,28 @@ public final class UpstreamVerticle extends VerticleBase {
     Map<String, Long> resumeAfter = new LinkedHashMap<>();
     resume.forEach(e -> resumeAfter.put(e.getKey(), ((Number) e.getValue()).longValue()));
     List<String> add = strings(body.getJsonArray("add"));
-    List<String> remove = strings(body.getJsonArray("remove"));
-    if (!remove.isEmpty()) {
-      slots.forEach(s -> s.remove(Set.copyOf(remove)));
-      remove.forEach(continuity::remove);
-      log.info("upstream: no longer carrying {}", remove);
-    }
+    removeSymbols(strings(body.getJsonArray("remove")));
     if (!add.isEmpty()) {
       addSymbols(add, resumeAfter);
       log.info("upstream: now also carrying {}", add);
+    }
+  }
+
+  private void handlePositions(Message<JsonObject> msg) {
+    List<String> release = strings(msg.body() == null ? null : msg.body().getJsonArray("release"));
+    JsonObject out = new JsonObject();
+    continuity.positions(release.isEmpty() ? null : release).forEach(out::put);
+    removeSymbols(release); // in the same turn: no trade is handed on after the positions read
+    msg.reply(out);
+  }
+
+  private void removeSymbols(List<String> symbols) {
+    List<String> carried = symbols.stream().filter(s -> slots.stream().anyMatch(x -> x.symbols().contains(s)))
+        .toList();
+    if (!carried.isEmpty()) {
+      slots.forEach(s -> s.remove(Set.copyOf(carried)));
+      carried.forEach(continuity::remove);
+      log.info("upstream: no longer carrying {}", carried);
     }
   }
 

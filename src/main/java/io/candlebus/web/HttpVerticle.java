@@ -22,7 +22,9 @@ import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.sstore.ClusteredSessionStore;
 import io.vertx.ext.web.sstore.LocalSessionStore;
+import io.vertx.ext.web.sstore.SessionStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -62,7 +64,9 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health").handler(this::handleHealth);
     router.get("/ready").handler(this::handleReady);
-    router.route().handler(SessionHandler.create(LocalSessionStore.create(vertx))
+    // in a cluster, a login made on one node is valid on every node
+    SessionStore sessions = vertx.isClustered() ? ClusteredSessionStore.create(vertx) : LocalSessionStore.create(vertx);
+    router.route().handler(SessionHandler.create(sessions)
         .setSessionCookieName("candlebus.session")
         .setCookieHttpOnlyFlag(true)
         .setCookieSameSite(CookieSameSite.STRICT)

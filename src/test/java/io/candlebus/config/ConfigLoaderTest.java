@@ -106,6 +106,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aClusterWithoutASharedDatabaseIsRefusedNamingTheKey() {
+    assertThatThrownBy(() -> ConfigLoader.fromJson(ConfigLoader.builtInDefaults(), "defaults",
+        Map.of("CANDLEBUS_CLUSTER", "true")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("CANDLEBUS_PG_URL").hasMessageContaining("CANDLEBUS_CLUSTER = true")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    assertThat(ConfigLoader.fromJson(ConfigLoader.builtInDefaults(), "defaults",
+        Map.of("CANDLEBUS_CLUSTER", "true", "CANDLEBUS_PG_URL", "postgresql://db.example/candles"))
+        .symbolsAtStart()).as("a cluster node carries only what it is given").isEmpty();
+  }
+
+  @Test
   void passwordsInABadPgUrlAreNotEchoed() {
     assertThatThrownBy(() -> ConfigLoader.fromJson(ConfigLoader.builtInDefaults(), "defaults",
         Map.of("CANDLEBUS_PG_URL", "postgresql://user:secret@/")))

@@ -1,0 +1,152 @@
+package io.candlebus.cluster;
+
+import static io.candlebus.testing.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.candlebus.Addresses;
+import io.candlebus.Gateway;
+import io.candlebus.config.CandlebusConfig;
+import io.candlebus.simulator.BinanceSimulator;
+import io.candlebus.simulator.SimStats;
+import io.candlebus.simulator.SimulatorOptions;
+import io.candlebus.testing.Await;
+import io.candlebus.testing.HttpSession;
+import io.candlebus.testing.SockJsClient;
+import io.candlebus.testing.TestConfigs;
+import io.candlebus.testing.TestPostgres;
+import io.candlebus.testing.TestUsers;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three clustered Vert.x instances in this JVM (Hazelcast on loopback), one shared PostgreSQL: node A ({@code all}),
+ * node B ({@code ingest}) and node C ({@code edge}, which ingests nothing). What a browser on C sees was ingested
+ * elsewhere; a login on A is valid on C; an alert fires once, although two nodes ingest.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 240, timeUnit = TimeUnit.SECONDS)
+class ClusterWebTest {
+  private static final Duration PATIENCE = Duration.ofSeconds(90);
+  private final List<Node> nodes = new ArrayList<>();
+
+  private record Node(Vertx vertx, Gateway gateway, PrometheusMeterRegistry registry) {}
+
+  @AfterEach
+  void stopNodes() {
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      Node n = nodes.get(i);
+      await(n.gateway().close().eventually(() -> n.vertx().close()));
+    }
+  }
+
+  @Test
+  void anEdgeServesWhatOthersIngestSessionsAreClusterWideAndAnAlertFiresOnce(Vertx vertx, @TempDir Path dir)
+      throws Exception {
+    BinanceSimulator sim = new BinanceSimulator(SimulatorOptions.defaults().withSymbols("BTCUSDT", "ETHUSDT")
+        .withRate(10).withHistoryMinutes(5).withSeed(8));
+    await(vertx.deployVerticle(sim));
+    String pg = TestPostgres.newDatabaseUrl();
+    TestUsers.create(vertx, pg, "alice");
+    int clusterPort = freePort();
+    String members = "127.0.0.1:" + clusterPort + ",127.0.0.1:" + (clusterPort + 1) + ",127.0.0.1:"
+        + (clusterPort + 2);
+    Node a = start(sim, pg, dir.resolve("a"), "all", clusterPort, members);
+    Node b = start(sim, pg, dir.resolve("b"), "ingest", clusterPort, members);
+    Node c = start(sim, pg, dir.resolve("c"), "edge", clusterPort, members);
+
+    Await.until(vertx, PATIENCE, "each symbol owned by one of the two ingest nodes, each stream subscribed once",
+        () -> Future.succeededFuture(owned(a) == 1 && owned(b) == 1 && oncePerStream(sim.stats(), 2)));
+
+    HttpSession alice = HttpSession.login("http://127.0.0.1:" + a.gateway().httpPort(), "alice",
+        "correct horse battery staple");
+    HttpResponse<String> onEdge = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.gateway().httpPort() + "/api/session"))
+            .header("Cookie", "candlebus.session=" + alice.sessionCookie()).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(onEdge.statusCode()).as("the login made on A, on C: %s", onEdge.body()).isEqualTo(200);
+    assertThat(new JsonObject(onEdge.body()).getString("username")).isEqualTo("alice");
+
+    String origin = "http://127.0.0.1:" + c.gateway().httpPort();
+    SockJsClient browser = await(SockJsClient.connect(vertx, c.gateway().httpPort(), alice.sessionCookie(), origin,
+        0));
+    for (String address : List.of(Addresses.trade("BTCUSDT"), Addresses.trade("ETHUSDT"),
+        "market.candle.BTCUSDT.1m", Addresses.alerts("alice"))) {
+      await(browser.register(address));
+    }
+    Await.until(vertx, PATIENCE, "trades of both symbols and a candle reach the browser on the edge node",
+        () -> Future.succeededFuture(received(browser, Addresses.trade("BTCUSDT")) > 0
+            && received(browser, Addresses.trade("ETHUSDT")) > 0
+            && received(browser, "market.candle.BTCUSDT.1m") > 0));
+
+    // a minimum below every price: the next trade puts the alert "above", once
+    assertThat(alice.postJson("/api/alerts", new JsonObject().put("symbol", "BTCUSDT").put("price", "0.00000001"))
+        .statusCode()).isEqualTo(200);
+    Await.until(vertx, PATIENCE, "the alert fired", () -> Future.succeededFuture(
+        received(browser, Addresses.alerts("alice")) > 0));
+    long tradesAtFiring = received(browser, Addresses.trade("BTCUSDT"));
+    Await.until(vertx, PATIENCE, "30 more BTCUSDT trades pass", () -> Future.succeededFuture(
+        received(browser, Addresses.trade("BTCUSDT")) >= tradesAtFiring + 30));
+    assertThat(received(browser, Addresses.alerts("alice"))).as("one firing, not one per ingest node").isEqualTo(1);
+    assertThat(firings(a) + firings(b)).isEqualTo(1);
+    await(browser.close());
+  }
+
+  private Node start(BinanceSimulator sim, String pg, Path data, String role, int clusterPort, String members) {
+    CandlebusConfig config = TestConfigs.against(sim, pg, data, Map.of("CANDLEBUS_CLUSTER", "true",
+        "CANDLEBUS_CLUSTER_PORT", String.valueOf(clusterPort), "CANDLEBUS_CLUSTER_MEMBERS", members,
+        "CANDLEBUS_ROLE", role, "CANDLEBUS_INTERVALS", "1m", "CANDLEBUS_HISTORY_LIMIT", "5"));
+    PrometheusMeterRegistry registry = Gateway.newRegistry();
+    Vertx v = await(Gateway.newVertx(registry, config));
+    Gateway g = await(Gateway.deploy(v, config));
+    Node n = new Node(v, g, g.registry());
+    nodes.add(n);
+    return n;
+  }
+
+  private static double owned(Node n) {
+    Gauge g = n.registry().find("candlebus_cluster_owned_symbols").gauge();
+    return g == null ? -1 : g.value();
+  }
+
+  private static double firings(Node n) {
+    Counter c = n.registry().find("candlebus_alert_firings_total").counter();
+    return c == null ? 0 : c.count();
+  }
+
+  private static boolean oncePerStream(SimStats stats, int symbols) {
+    Map<String, Integer> streams = stats.streamsSubscribed();
+    return streams.size() == symbols * 2 && streams.values().stream().allMatch(n -> n == 1);
+  }
+
+  private static long received(SockJsClient client, String address) {
+    return client.received().stream().filter(m -> address.equals(m.getString("address"))).count();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
