@@ -48,6 +48,11 @@ public final class Addresses {
   public static final String UPSTREAM_STATUS = "upstream.status";
   /** {@code Candle}: a closed candle (ours, or a correction) to be stored. */
   public static final String CANDLES_CLOSED = "candles.closed";
+  /**
+   * {@code Candle}, local: a window we closed without all its trades (joined mid-way, or a hole): not stored as
+   * is; Binance's kline of that window is fetched over REST and stored (and published) instead.
+   */
+  public static final String CANDLES_PARTIAL = "candles.partial";
   /** {@code Candle}: the last closed candle known from history, so later empty windows can be built flat. */
   public static final String CANDLES_SEED = "candles.seed";
 

@@ -10,6 +10,7 @@ import io.candlebus.config.CandlebusConfig;
 import io.candlebus.domain.Candle;
 import io.candlebus.domain.Interval;
 import io.candlebus.domain.Trade;
+import io.candlebus.upstream.RefetchVerticle;
 import io.candlebus.upstream.StreamEvent.KlineEvent;
 import io.candlebus.upstream.UpstreamContinuous;
 import io.candlebus.upstream.UpstreamGap;
@@ -35,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class CandlesVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(CandlesVerticle.class);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  private static final DeliveryOptions BINANCE_CLOSE = new DeliveryOptions().setLocalOnly(true)
+      .addHeader(RefetchVerticle.BINANCE_HEADER, "true");
   /** Late trades of an ended window are still taken this long (exchange time) after its close. */
   public static final long GRACE_MS = 2_000;
   /** How often the exchange clock is applied to symbols that had no trade; the decision uses exchange time. */
@@ -171,7 +174,11 @@ public final class CandlesVerticle extends VerticleBase {
   private void closed(Candle c, Provenance provenance) {
     registry.counter("candlebus_candles_closed_total", "provenance", provenance.name().toLowerCase()).increment();
     publish(c);
-    bus.send(Addresses.CANDLES_CLOSED, c, LOCAL);
+    // a window that may lack trades is stored as Binance has it, not as we saw it
+    bus.send(provenance == Provenance.PARTIAL ? Addresses.CANDLES_PARTIAL : Addresses.CANDLES_CLOSED, c, LOCAL);
+    if (provenance == Provenance.BINANCE) {
+      bus.send(Addresses.CANDLES_PARTIAL, c, BINANCE_CLOSE); // no need to fetch it
+    }
   }
 
   private void publishOpen(CandleAggregator agg) {
