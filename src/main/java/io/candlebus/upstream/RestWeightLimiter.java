@@ -24,6 +24,9 @@ public final class RestWeightLimiter {
   private int used;
   private long blockedUntil = Long.MIN_VALUE;
   private int sharedBy = 1;
+  /** When shared: Binance's count for the whole IP, and the end of the calendar window it counts in. */
+  private int ipUsed;
+  private long ipWindowEnd = Long.MIN_VALUE;
   private volatile LongConsumer onBlocked = until -> {};
 
   public RestWeightLimiter(int limit, long windowMs) {
@@ -43,8 +46,13 @@ public final class RestWeightLimiter {
     this.windowMs = newWindowMs;
   }
 
+  /** What this node may use per window: its equal part of {@value #BUDGET_PERCENT}% of the IP's limit. */
   public synchronized int budget() {
-    return Math.max(1, limit * BUDGET_PERCENT / 100 / sharedBy);
+    return Math.max(1, ipBudget() / sharedBy);
+  }
+
+  private int ipBudget() {
+    return Math.max(1, limit * BUDGET_PERCENT / 100);
   }
 
   /** {@code nodes} nodes call REST from the same IP: this one keeps to its equal part of the budget. */
@@ -75,8 +83,14 @@ public final class RestWeightLimiter {
       return blockedUntil - now;
     }
     expire(now);
+    if (now < ipWindowEnd && ipUsed + weight > ipBudget()) {
+      return ipWindowEnd - now; // the other nodes of the IP used it up: wait for Binance's next window
+    }
     int budget = budget();
     if (used + weight <= budget || charges.isEmpty()) {
+      if (now < ipWindowEnd) {
+        ipUsed += weight;
+      }
       charges.addLast(new Charge(now, weight));
       used += weight;
       return 0;
@@ -94,9 +108,19 @@ public final class RestWeightLimiter {
     return Math.max(1, until - now);
   }
 
-  /** Binance's own count ({@code X-MBX-USED-WEIGHT-1M}) is authoritative when higher: the rest is charged now. */
+  /**
+   * Binance's own count ({@code X-MBX-USED-WEIGHT-1M}) is authoritative when higher: the rest is charged now. When
+   * several nodes share the IP, it counts theirs too, so it is held against the IP's whole budget until Binance's
+   * calendar window ends, while this node's own calls stay within its part.
+   */
   public synchronized void observeUsed(int usedWeight, long now) {
     expire(now);
+    if (sharedBy > 1) {
+      long windowEnd = Math.floorDiv(now, windowMs) * windowMs + windowMs;
+      ipUsed = windowEnd == ipWindowEnd ? Math.max(ipUsed, usedWeight) : usedWeight;
+      ipWindowEnd = windowEnd;
+      return;
+    }
     if (usedWeight > used) {
       charges.addLast(new Charge(now, usedWeight - used));
       used = usedWeight;

@@ -43,6 +43,18 @@ class ConnectionBudgetTest {
   }
 
   @Test
+  void nodesSharingTheIpEachKeepToTheirPart() {
+    ConnectionBudget b = new ConnectionBudget(300, 300_000);
+    b.shareAmong(3);
+    for (int i = 0; i < 100; i++) {
+      assertThat(b.tryAcquire(1_000)).isZero();
+    }
+    assertThat(b.tryAcquire(1_000)).as("three such nodes stay within the IP's 300").isEqualTo(300_000);
+    b.shareAmong(2);
+    assertThat(b.tryAcquire(1_000)).as("a node left: a bigger part").isZero();
+  }
+
+  @Test
   void backoffGrowsWithFullJitterUnderItsCap() {
     long[] seen = new long[10];
     Backoff b = new Backoff(500, 30_000, 100, bound -> bound - 1); // always the ceiling

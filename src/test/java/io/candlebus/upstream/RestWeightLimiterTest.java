@@ -70,6 +70,45 @@ class RestWeightLimiterTest {
   }
 
   @Test
+  void nodesSharingTheIpEachKeepToTheirPart() {
+    RestWeightLimiter l = new RestWeightLimiter(6000, MINUTE);
+    l.shareAmong(3);
+    assertThat(l.budget()).isEqualTo(1800);
+    int granted = 0;
+    while (l.tryAcquire(20, T) == 0) {
+      granted += 20;
+    }
+    assertThat(granted).as("three such nodes stay within 90 %% of the IP's limit").isEqualTo(1800);
+    l.shareAmong(1);
+    assertThat(l.tryAcquire(20, T)).as("alone again: the whole budget").isZero();
+  }
+
+  @Test
+  void sharedBinanceCountIsHeldAgainstTheWholeIpUntilItsWindowEnds() {
+    RestWeightLimiter l = new RestWeightLimiter(6000, MINUTE);
+    l.shareAmong(2);
+    l.tryAcquire(10, T);
+    l.observeUsed(5_350, T); // the other node (or another program) used most of the IP's budget
+    assertThat(l.used(T)).as("not charged to this node's part").isEqualTo(10);
+    assertThat(l.tryAcquire(50, T)).as("5 350 + 50 fits in 5 400").isZero();
+    assertThat(l.tryAcquire(1, T)).as("until Binance's minute ends").isEqualTo(20_000);
+    assertThat(l.tryAcquire(1, T + 20_000)).isZero();
+  }
+
+  @Test
+  void aBlockIsToldOnceAndABlockFromElsewhereIsObeyedNotRepeated() {
+    RestWeightLimiter l = new RestWeightLimiter(6000, MINUTE);
+    java.util.List<Long> told = new java.util.ArrayList<>();
+    l.onBlocked(told::add);
+    l.blockUntil(T + 5_000);
+    l.blockUntil(T + 4_000); // earlier: nothing new
+    l.blockedElsewhere(T + 9_000);
+    assertThat(told).containsExactly(T + 5_000);
+    assertThat(l.tryAcquire(1, T + 5_000)).isEqualTo(4_000);
+    assertThat(l.tryAcquire(1, T + 9_000)).isZero();
+  }
+
+  @Test
   void retryAfterHeaderParsing() {
     assertThat(BinanceRest.retryAfterMs("7")).isEqualTo(7_000);
     assertThat(BinanceRest.retryAfterMs(null)).isEqualTo(60_000);
