@@ -7,6 +7,7 @@ import io.candlebus.cluster.OwnershipVerticle;
 import io.candlebus.config.CandlebusConfig;
 import io.candlebus.persistence.PersistenceVerticle;
 import io.candlebus.upstream.BackfillVerticle;
+import io.candlebus.upstream.RefetchVerticle;
 import io.candlebus.upstream.ConnectionBudget;
 import io.candlebus.upstream.ExchangeInfoVerticle;
 import io.candlebus.upstream.RestWeightLimiter;
@@ -93,11 +94,14 @@ public final class Gateway {
     RestWeightLimiter limiter = RestWeightLimiter.binanceDefault();
     registry.gauge("candlebus_rest_weight_used", limiter, l -> l.used(System.currentTimeMillis()));
     registry.gauge("candlebus_rest_weight_limit", limiter, RestWeightLimiter::limit);
+    registry.gauge("candlebus_rest_weight_budget", limiter, RestWeightLimiter::budget);
+    registry.gauge("candlebus_rest_blocked_until", limiter, l -> Math.max(0, l.blockedUntil()));
     ConnectionBudget connections = ConnectionBudget.binanceDefault();
     Future<Void> chain = Future.succeededFuture();
     if (config.role().ingests()) {
       g.backfill = new BackfillVerticle(config, limiter, registry);
       chain = chain.compose(v -> g.add(new PersistenceVerticle(config, registry)))
+          .compose(v -> g.add(new RefetchVerticle(config, limiter, registry)))
           .compose(v -> g.add(new CandlesVerticle(config, registry)))
           .compose(v -> g.add(g.backfill))
           .compose(v -> g.add(new UpstreamVerticle(config, registry, limiter, connections)))

@@ -76,6 +76,7 @@ public final class OwnershipVerticle extends VerticleBase {
     checkpoints = hz.getMap(CHECKPOINT_MAP);
     Context ctx = context;
     members = new ClusterMembers(hz, () -> ctx.runOnContext(v -> reconcile()));
+    members.ready(true); // the upstream is deployed before this verticle: symbols may be given to this node
     for (String symbol : config.symbols()) {
       registry.gauge("candlebus_symbol_owned", Tags.of("symbol", symbol), owned, o -> o.contains(symbol) ? 1 : 0);
     }

@@ -110,7 +110,22 @@ class ClusterWebTest {
         received(browser, Addresses.trade("BTCUSDT")) >= tradesAtFiring + 30));
     assertThat(received(browser, Addresses.alerts("alice"))).as("one firing, not one per ingest node").isEqualTo(1);
     assertThat(firings(a) + firings(b)).isEqualTo(1);
+
+    // one IP, one REST budget: each ingest node keeps to half of it, and a 429 told to one stops both
+    assertThat(gauge(a, "candlebus_rest_weight_budget")).isEqualTo(gauge(a, "candlebus_rest_weight_limit") * 0.9 / 2);
+    assertThat(gauge(b, "candlebus_rest_weight_budget")).isEqualTo(gauge(a, "candlebus_rest_weight_budget"));
+    sim.restFault(429, 5, 1);
+    await(sim.skipNextTrades("ETHUSDT", 2)); // its carrier fills the hole over REST and gets the 429
+    Await.until(vertx, PATIENCE, "both ingest nodes wait out the Retry-After", () -> Future.succeededFuture(
+        gauge(a, "candlebus_rest_blocked_until") > 0 && gauge(b, "candlebus_rest_blocked_until") > 0));
+    assertThat(gauge(a, "candlebus_rest_blocked_until")).isEqualTo(gauge(b, "candlebus_rest_blocked_until"));
+    assertThat(sim.stats().restViolations()).as("nobody called during the wait").isZero();
     await(browser.close());
+  }
+
+  private static double gauge(Node n, String name) {
+    Gauge g = n.registry().find(name).gauge();
+    return g == null ? -1 : g.value();
   }
 
   private Node start(BinanceSimulator sim, String pg, Path data, String role, int clusterPort, String members) {
