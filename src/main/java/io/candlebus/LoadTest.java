@@ -1,15 +1,11 @@
 package io.candlebus;
 
-import io.candlebus.config.CandlebusConfig;
-import io.candlebus.config.ConfigLoader;
-import io.candlebus.persistence.EmbeddedDatabase;
 import io.candlebus.persistence.PgPools;
 import io.candlebus.persistence.UserStore;
 import io.candlebus.simulator.BinanceSimulator;
 import io.candlebus.simulator.SimulatorOptions;
 import io.candlebus.web.PasswordHasher;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -18,6 +14,7 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.io.PrintStream;
 import java.net.URI;
@@ -35,17 +32,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * {@code loadtest [--clients N] [--rate FRAMES_PER_S] [--seconds S] [--symbols K]}: the whole path from an
- * upstream frame to N logged-in browsers on SockJS's WebSocket transport, in one process and bounded in time.
- * aggTrade frames are sent through a simulator at the given rate over K symbols; every client registers every
- * symbol's trades, so each frame should reach every client. Prints messages delivered per second and the
- * latency from the frame's send to its arrival at a client (p50/p99/p99.9/max).
+ * {@code loadtest [--clients N] [--rate FRAMES_PER_S] [--seconds S] [--symbols K] [--nodes M]}: the whole path
+ * from an upstream frame to N logged-in browsers on SockJS's WebSocket transport, in one process and bounded in
+ * time. aggTrade frames are sent through a simulator at the given rate over K symbols; every client registers
+ * every symbol's trades, so each frame should reach every client. Prints messages delivered per second and the
+ * latency from the frame's send to its arrival at a client (p50/p99/p99.9/max). With {@code --nodes M > 1} the
+ * gateway is a Hazelcast cluster of M Vert.x instances ({@link LoadCluster}): one ingests, M-1 edges serve the
+ * clients, and the report adds, per edge, the market messages that crossed the cluster to it and what it
+ * delivered.
  */
 final class LoadTest {
   private static final long AGG_BASE = 1_000_000_000L;
   private static final int TICK_MS = 5;
 
-  record Options(int clients, int rate, int seconds, int symbols, int warmupSeconds) {}
+  record Options(int clients, int rate, int seconds, int symbols, int warmupSeconds, int nodes) {}
 
   private final Options o;
   private final PrintStream out;
@@ -57,7 +57,7 @@ final class LoadTest {
 
   static int run(String[] args, PrintStream out, PrintStream err) {
     Map<String, Integer> v = new HashMap<>(Map.of("--clients", 100, "--rate", 1000, "--seconds", 20,
-        "--symbols", 2, "--warmup", 5));
+        "--symbols", 2, "--warmup", 5, "--nodes", 1));
     for (int i = 0; i < args.length; i += 2) {
       if (!v.containsKey(args[i]) || i + 1 >= args.length) {
         err.println("candlebus: loadtest: unknown or incomplete argument \"" + args[i] + "\"");
@@ -71,10 +71,11 @@ final class LoadTest {
       }
     }
     Options o = new Options(v.get("--clients"), v.get("--rate"), v.get("--seconds"), v.get("--symbols"),
-        v.get("--warmup"));
+        v.get("--warmup"), v.get("--nodes"));
     if (o.clients() < 1 || o.rate() < 1 || o.seconds() < 1 || o.seconds() > 3600 || o.symbols() < 1
-        || o.symbols() > 100 || o.warmupSeconds() < 0) {
-      err.println("candlebus: loadtest: clients, rate, seconds (≤ 3600) and symbols (≤ 100) must be positive");
+        || o.symbols() > 100 || o.warmupSeconds() < 0 || o.nodes() < 1 || o.nodes() > 8) {
+      err.println("candlebus: loadtest: clients, rate, seconds (≤ 3600), symbols (≤ 100) and nodes (≤ 8) must be "
+          + "positive");
       return Lifecycle.EXIT_USAGE;
     }
     try {
@@ -91,39 +92,42 @@ final class LoadTest {
     for (int i = 0; i < o.symbols(); i++) {
       symbols.add("LOAD" + (char) ('A' + i % 26) + (i / 26) + "USDT");
     }
-    PrometheusMeterRegistry registry = Gateway.newRegistry();
-    Vertx server = Gateway.newVertx(registry);
+    Vertx simVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     Vertx clients = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    LoadCluster nodes = null;
     try {
       BinanceSimulator sim = new BinanceSimulator(SimulatorOptions.defaults().withSymbols(symbols)
           .withRate(0.001).withHistoryMinutes(0));
-      server.deployVerticle(sim).await(60, TimeUnit.SECONDS);
+      simVertx.deployVerticle(sim).await(60, TimeUnit.SECONDS);
       Map<String, String> env = new HashMap<>(Map.of("CANDLEBUS_HTTP_PORT", "0", "CANDLEBUS_HTTP_HOST",
           "127.0.0.1", "CANDLEBUS_BINANCE_WS_URL", sim.wsBaseUrl(), "CANDLEBUS_BINANCE_REST_URL",
           sim.restBaseUrl(), "CANDLEBUS_SYMBOLS", String.join(",", symbols), "CANDLEBUS_INTERVALS", "1m",
           "CANDLEBUS_HISTORY_LIMIT", "0", "CANDLEBUS_DATA_DIR", dir.toString()));
-      CandlebusConfig config = ConfigLoader.fromJson(ConfigLoader.builtInDefaults(), "loadtest", env);
-      Gateway gateway = Gateway.deploy(server, false, config, registry).await(120, TimeUnit.SECONDS);
-      String cookie = login(server, dir, gateway.httpPort());
+      nodes = LoadCluster.start(o.nodes(), env, dir, sim, symbols);
+      String cookie = login(nodes.vertx(), nodes.database(), nodes.edges().get(0).gateway().httpPort());
       Measure m = new Measure(o.rate() * (o.seconds() + o.warmupSeconds() + 10), o.symbols());
-      connectAll(clients, gateway.httpPort(), cookie, symbols, m);
-      out.printf("loadtest: %d clients connected, %d symbols, feeding %d frames/s for %d s (+%d s warm-up)%n",
-          o.clients(), o.symbols(), o.rate(), o.seconds(), o.warmupSeconds());
-      feed(server, sim, symbols, m);
-      report(m, registry);
-      gateway.close().await(60, TimeUnit.SECONDS);
+      connectAll(clients, nodes.edges(), cookie, symbols, m);
+      nodes.countCrossings(symbols, seq -> seq >= m.firstMeasured, id -> seqOf(id, o.symbols()));
+      out.printf("loadtest: %d clients connected to %d node(s), %d symbols, feeding %d frames/s for %d s "
+          + "(+%d s warm-up)%n", o.clients(), nodes.edges().size(), o.symbols(), o.rate(), o.seconds(),
+          o.warmupSeconds());
+      feed(simVertx, sim, symbols, m);
+      report(m, nodes);
       return 0;
     } finally {
+      if (nodes != null) {
+        nodes.close();
+      }
       clients.close().await(30, TimeUnit.SECONDS);
-      server.close().await(60, TimeUnit.SECONDS);
+      simVertx.close().await(60, TimeUnit.SECONDS);
       Demo.deleteQuietly(dir);
     }
   }
 
-  /** Creates the loadtest user in the gateway's embedded PostgreSQL and logs in once; all clients share it. */
-  private String login(Vertx vertx, Path dir, int port) throws Exception {
+  /** Creates the loadtest user in the nodes' PostgreSQL and logs in once; all clients share the session. */
+  private String login(Vertx vertx, PgConnectOptions database, int port) throws Exception {
     String password = PasswordHasher.randomPassword();
-    Pool pool = PgPools.create(vertx, EmbeddedDatabase.running(dir.resolve("pg")).orElseThrow());
+    Pool pool = PgPools.create(vertx, database);
     new UserStore(pool).put("loadtest", new PasswordHasher().hash(password.toCharArray())).await(60,
         TimeUnit.SECONDS);
     pool.close();
@@ -135,17 +139,21 @@ final class LoadTest {
         .map(c -> c.substring("candlebus.session=".length(), c.indexOf(';'))).findFirst().orElseThrow();
   }
 
-  private void connectAll(Vertx vertx, int port, String cookie, List<String> symbols, Measure m)
-      throws Exception {
+  /** Spreads the clients evenly over the serving nodes; each node counts what its clients received. */
+  private void connectAll(Vertx vertx, List<LoadCluster.Node> edges, String cookie, List<String> symbols,
+      Measure m) throws Exception {
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(
         o.clients()).setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 24));
     List<Future<Void>> ready = new ArrayList<>();
     for (int i = 0; i < o.clients(); i++) {
+      LoadCluster.Node node = edges.get(i % edges.size());
+      int port = node.gateway().httpPort();
       WebSocketConnectOptions c = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
           .setURI("/eventbus/000/lt" + i + "/websocket").addHeader("Cookie", "candlebus.session=" + cookie)
           .addHeader("Origin", "http://localhost:" + port);
+      node.clients().incrementAndGet();
       ready.add(client.connect(c).compose(ws -> {
-        ws.textMessageHandler(m::onFrame);
+        ws.textMessageHandler(frame -> node.delivered().addAndGet(m.onFrame(frame)));
         JsonArray registrations = new JsonArray();
         symbols.forEach(s -> registrations.add(new JsonObject().put("type", "register")
             .put("address", Addresses.trade(s)).encode()));
@@ -205,16 +213,29 @@ final class LoadTest {
     }
   }
 
-  private void report(Measure m, PrometheusMeterRegistry registry) {
+  private void report(Measure m, LoadCluster nodes) {
     double seconds = (m.measureEnd - m.measureStart) / 1e9;
-    long expected = ((long) o.rate() * (o.seconds() + o.warmupSeconds()) - m.firstMeasured) * o.clients();
-    Counter dropped = registry.find("candlebus_bridge_dropped_trades_total").counter();
+    long frames = (long) o.rate() * (o.seconds() + o.warmupSeconds()) - m.firstMeasured;
+    long expected = frames * o.clients();
     out.printf("delivered: %d of %d messages (%.2f %%) in %.1f s = %.0f messages/s to %d clients%n",
         m.received.get(), expected, 100.0 * m.received.get() / Math.max(1, expected), seconds,
         m.received.get() / seconds, o.clients());
     out.printf("latency frame sent -> client: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n",
         m.percentile(0.50), m.percentile(0.99), m.percentile(0.999), m.percentile(1.0));
-    out.printf("dropped for slow clients: %.0f trades%n", dropped == null ? 0 : dropped.count());
+    double dropped = 0;
+    for (LoadCluster.Node n : nodes.edges()) {
+      Counter c = n.registry().find("candlebus_bridge_dropped_trades_total").counter();
+      dropped += c == null ? 0 : c.count();
+    }
+    out.printf("dropped for slow clients: %.0f trades%n", dropped);
+    if (nodes.clustered()) {
+      for (LoadCluster.Node n : nodes.edges()) {
+        // counted from the first measured frame on; crossings: trade messages this node received from the bus
+        out.printf("node %s (edge, %d clients): %d trade messages crossed the cluster to it (%.0f/s), "
+            + "%.0f messages/s delivered to its clients%n", n.name(), n.clients().get(), n.crossed().get(),
+            n.crossed().get() / seconds, n.delivered().get() / seconds);
+      }
+    }
   }
 
   /** Arrival counting and a latency histogram in 10 µs buckets up to 10 s, from every client's event loop. */
@@ -245,8 +266,9 @@ final class LoadTest {
     }
 
     /** A SockJS frame {@code a[...]}: the trade messages it holds, found without parsing all of it. */
-    void onFrame(String frame) {
+    int onFrame(String frame) {
       long now = System.nanoTime();
+      int counted = 0;
       int at = 0;
       while ((at = frame.indexOf("tradeId\\\":", at)) >= 0) {
         at += 10;
@@ -258,11 +280,13 @@ final class LoadTest {
         }
         long seq = seqOf(id, symbols);
         if (seq >= firstMeasured && seq < sentAt.length()) {
+          counted++;
           received.incrementAndGet();
           long micros = (now - sentAt.get((int) seq)) / 10_000;
           buckets.incrementAndGet((int) Math.max(0, Math.min(buckets.length() - 1, micros)));
         }
       }
+      return counted;
     }
 
     double percentile(double p) {

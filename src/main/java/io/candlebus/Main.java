@@ -91,6 +91,7 @@ public final class Main {
         "       java -jar candlebus.jar simulate [--port N] [--symbols A,B] [--rate TRADES_PER_S] [--seed S]",
         "       java -jar candlebus.jar user add NAME --password-stdin | user list | user remove NAME [--conf FILE]",
         "       java -jar candlebus.jar loadtest [--clients N] [--rate FRAMES_PER_S] [--seconds S] [--symbols K]",
+        "                                        [--warmup S] [--nodes M]",
         "       java -jar candlebus.jar soak [--minutes M] [--seed S] [--symbols K]"));
     return code;
   }
