@@ -8,6 +8,7 @@ import io.candlebus.simulator.BinanceSimulator;
 import io.candlebus.simulator.SimulatorOptions;
 import io.candlebus.testing.Await;
 import io.candlebus.testing.HttpSession;
+import io.candlebus.testing.Ports;
 import io.candlebus.testing.StoredCandles;
 import io.candlebus.testing.TestPostgres;
 import io.candlebus.testing.TestUsers;
@@ -20,7 +21,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,13 +81,12 @@ class ClusterIT {
     await(vertx.deployVerticle(sim));
     String pg = TestPostgres.newDatabaseUrl();
     TestUsers.create(vertx, pg, "ops");
-    int clusterPort = freePort();
-    String members = "127.0.0.1:" + clusterPort + ",127.0.0.1:" + (clusterPort + 1) + ",127.0.0.1:"
-        + (clusterPort + 2);
+    int clusterPort = Ports.free();
+    String members = Ports.clusterMembers(clusterPort, 3);
     List<Integer> httpPorts = new ArrayList<>();
     List<Runnable> starts = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      int http = freePort();
+      int http = Ports.free();
       httpPorts.add(http);
       Path nodeDir = Files.createDirectories(dir.resolve("node" + i));
       Path logs = Files.createDirectories(LOGS.resolve("node" + i));
@@ -208,9 +207,4 @@ class ClusterIT {
     return streams.size() == SYMBOLS.size() * 2 && streams.values().stream().allMatch(n -> n == 1);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

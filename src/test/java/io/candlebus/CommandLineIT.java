@@ -3,10 +3,10 @@ package io.candlebus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.candlebus.testing.HttpSession;
+import io.candlebus.testing.Ports;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +54,7 @@ class CommandLineIT {
 
   @Test
   void demoServesGrowingCandlesWithin15Seconds(@TempDir Path dir) throws Exception {
-    int port = freePort();
+    int port = Ports.free();
     long started = System.nanoTime();
     Process demo = start(dir, Map.of("CANDLEBUS_HTTP_PORT", String.valueOf(port), "CANDLEBUS_HTTP_HOST",
         "127.0.0.1"), "demo");
@@ -168,9 +168,4 @@ class CommandLineIT {
     assertThat(Files.readString(dir.resolve("stderr.txt"))).contains("unknown command \"launch\"");
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

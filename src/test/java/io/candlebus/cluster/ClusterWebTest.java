@@ -11,6 +11,7 @@ import io.candlebus.simulator.SimStats;
 import io.candlebus.simulator.SimulatorOptions;
 import io.candlebus.testing.Await;
 import io.candlebus.testing.HttpSession;
+import io.candlebus.testing.Ports;
 import io.candlebus.testing.SockJsClient;
 import io.candlebus.testing.TestConfigs;
 import io.candlebus.testing.TestPostgres;
@@ -23,8 +24,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,9 +68,8 @@ class ClusterWebTest {
     await(vertx.deployVerticle(sim));
     String pg = TestPostgres.newDatabaseUrl();
     TestUsers.create(vertx, pg, "alice");
-    int clusterPort = freePort();
-    String members = "127.0.0.1:" + clusterPort + ",127.0.0.1:" + (clusterPort + 1) + ",127.0.0.1:"
-        + (clusterPort + 2);
+    int clusterPort = Ports.free();
+    String members = Ports.clusterMembers(clusterPort, 3);
     Node a = start(sim, pg, dir.resolve("a"), "all", clusterPort, members);
     Node b = start(sim, pg, dir.resolve("b"), "ingest", clusterPort, members);
     Node c = start(sim, pg, dir.resolve("c"), "edge", clusterPort, members);
@@ -159,9 +157,4 @@ class ClusterWebTest {
     return client.received().stream().filter(m -> address.equals(m.getString("address"))).count();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

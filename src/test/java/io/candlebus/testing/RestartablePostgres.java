@@ -3,8 +3,6 @@ package io.candlebus.testing;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -21,7 +19,7 @@ public final class RestartablePostgres implements AutoCloseable {
 
   public RestartablePostgres(Path dataDirectory) {
     this.dataDirectory = dataDirectory;
-    this.port = freePort();
+    this.port = Ports.free();
   }
 
   /** {@code postgresql://postgres:postgres@127.0.0.1:<port>/postgres}. */
@@ -64,11 +62,4 @@ public final class RestartablePostgres implements AutoCloseable {
     stop();
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }
