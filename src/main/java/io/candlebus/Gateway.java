@@ -67,7 +67,7 @@ public final class Gateway {
     metrics.addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(metrics).setEventBusOptions(eventBus))
-        .withMetrics(new MicrometerMetricsFactory(registry));
+        .withMetrics(new StartupSafeMetrics(new MicrometerMetricsFactory(registry)));
   }
 
   public static PrometheusMeterRegistry newRegistry() {
