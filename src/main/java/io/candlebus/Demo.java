@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * history, so the backfill finds candles, then trades live at 10 per second per symbol. The demo keeps nothing:
  * its PostgreSQL lives in a temporary directory removed at exit (and never in {@code CANDLEBUS_PG_URL}).
  */
-final class Demo {
+public final class Demo {
   private static final Logger log = LoggerFactory.getLogger(Demo.class);
   static final double RATE = 10.0;
   static final int HISTORY_MINUTES = 360;
@@ -62,7 +62,7 @@ final class Demo {
         c.upstreamSilenceMs());
   }
 
-  static void deleteQuietly(Path dir) {
+  public static void deleteQuietly(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

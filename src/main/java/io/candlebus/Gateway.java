@@ -87,7 +87,7 @@ public final class Gateway {
   }
 
   /** Starts a node in {@code vertx}, which closing the node closes too. */
-  static Future<Gateway> deploy(Vertx vertx, boolean owns, CandlebusConfig config,
+  public static Future<Gateway> deploy(Vertx vertx, boolean owns, CandlebusConfig config,
       PrometheusMeterRegistry registry) {
     Gateway g = new Gateway(vertx, owns, registry);
     // Binance counts REST weight per IP: one limiter for every REST caller of the node

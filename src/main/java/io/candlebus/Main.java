@@ -3,6 +3,7 @@ package io.candlebus;
 import io.candlebus.config.CandlebusConfig;
 import io.candlebus.config.ConfigException;
 import io.candlebus.config.ConfigLoader;
+import io.candlebus.load.LoadTest;
 import io.candlebus.simulator.SimulatorCommand;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -144,6 +144,42 @@ class CommandLineIT {
   }
 
   @Test
+  void externalLoadtestPrintsCandlebusAndBaselineRowsAndStopsByItself(@TempDir Path dir) throws Exception {
+    Process p = start(dir, Map.of(), "loadtest", "--external", "--clients", "3", "--rate", "50", "--seconds", "2",
+        "--warmup", "1");
+    assertThat(p.waitFor(240, TimeUnit.SECONDS)).as("bounded in time").isTrue();
+    String out = Files.readString(dir.resolve("stdout.txt"));
+    assertThat(p.exitValue()).as(out + Files.readString(dir.resolve("stderr.txt"))).isZero();
+    assertThat(out).containsPattern("cold start: process start -> /ready 200 in \\d+ ms");
+    for (String path : List.of("candlebus", "baseline ")) {
+      Matcher row = Pattern.compile(path + " round 1: delivered (\\d+) of (\\d+) messages .* to 3 clients; "
+          + "latency p50 [0-9.]+ ms, p99 [0-9.]+ ms, p99.9 [0-9.]+ ms, max [0-9.]+ ms; server CPU \\d+ %").matcher(out);
+      assertThat(row.find()).as(path + " row in\n" + out).isTrue();
+      assertThat(Long.parseLong(row.group(1))).as(path).isPositive().isEqualTo(Long.parseLong(row.group(2)));
+    }
+    assertThat(out).containsPattern("candlebus / baseline round 1: messages 1.000x, p50 [0-9.]+x, p99 [0-9.]+x");
+    assertNoChildLeft();
+  }
+
+  @Test
+  void externalLoadtestHoldsIdleConnectionsAndReportsTheirHeap(@TempDir Path dir) throws Exception {
+    Process p = start(dir, Map.of(), "loadtest", "--external", "--idle", "200", "--seconds", "1");
+    assertThat(p.waitFor(240, TimeUnit.SECONDS)).as("bounded in time").isTrue();
+    String out = Files.readString(dir.resolve("stdout.txt"));
+    assertThat(p.exitValue()).as(out + Files.readString(dir.resolve("stderr.txt"))).isZero();
+    assertThat(out).containsPattern("idle: 200 connections accepted in [0-9.]+ s \\(\\d+/s")
+        .containsPattern("idle: 200 of 200 connections still open after 1 s; gateway live heap \\d+ KB -> "
+            + "\\d+ KB: -?[0-9.]+ KB per connection");
+    assertNoChildLeft();
+  }
+
+  /** The servers a loadtest started ended with it. */
+  private static void assertNoChildLeft() {
+    assertThat(ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("")
+        .contains("io.candlebus.load.PlainRelay"))).as("relay processes left").isEmpty();
+  }
+
+  @Test
   void soakRunsFaultsAndReportsNothingLostOrDoubled(@TempDir Path dir) throws Exception {
     Process p = start(dir, Map.of(), "soak", "--minutes", "0.4", "--seed", "5", "--symbols", "2");
     assertThat(p.waitFor(240, TimeUnit.SECONDS)).as("bounded in time").isTrue();

@@ -172,6 +172,14 @@ public final class BinanceSimulator extends VerticleBase {
     context.runOnContext(v -> registry.forEach(c -> c.sendText(text)));
   }
 
+  /**
+   * Sends one event ({@code payload}, the event's JSON) to the subscribers of {@code stream} only, framed as each
+   * connection expects (combined streams wrap it), as the stream engine sends its own events.
+   */
+  public void publish(String stream, String payload) {
+    context.runOnContext(v -> registry.subscribers(stream).forEach(c -> c.send(stream, payload)));
+  }
+
   public int openConnections() {
     return registry == null ? 0 : registry.size();
   }

@@ -1,4 +1,7 @@
-package io.candlebus;
+package io.candlebus.load;
+
+import io.candlebus.Addresses;
+import io.candlebus.Gateway;
 
 import io.candlebus.config.CandlebusConfig;
 import io.candlebus.config.ConfigLoader;
