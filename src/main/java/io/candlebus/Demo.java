@@ -59,7 +59,7 @@ public final class Demo {
     return new CandlebusConfig(c.httpPort(), c.httpHost(), c.publicOrigins(), URI.create(simulator.wsBaseUrl()),
         URI.create(simulator.restBaseUrl()), c.symbols(), c.intervals(), c.historyLimit(), Optional.empty(),
         dataDir, false, c.clusterMembers(), c.clusterHost(), c.clusterPort(), c.role(), c.upstreamMaxAgeMs(),
-        c.upstreamSilenceMs());
+        c.upstreamSilenceMs(), c.httpInstances());
   }
 
   public static void deleteQuietly(Path dir) {

@@ -12,9 +12,11 @@ import io.candlebus.upstream.ConnectionBudget;
 import io.candlebus.upstream.ExchangeInfoVerticle;
 import io.candlebus.upstream.RestWeightLimiter;
 import io.candlebus.upstream.UpstreamVerticle;
+import io.candlebus.web.HttpShared;
 import io.candlebus.web.HttpVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -26,6 +28,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One candlebus node: deploys the verticles of its role in dependency order (ingest: storage, candles, backfill,
@@ -37,7 +40,7 @@ public final class Gateway {
   private final boolean ownsVertx;
   private final PrometheusMeterRegistry registry;
   private final List<String> deployments = new ArrayList<>();
-  private HttpVerticle http;
+  private HttpShared http;
   private BackfillVerticle backfill;
 
   private Gateway(Vertx vertx, boolean ownsVertx, PrometheusMeterRegistry registry) {
@@ -112,14 +115,21 @@ public final class Gateway {
       }
     }
     if (config.role().serves()) {
-      g.http = new HttpVerticle(config, registry);
-      chain = chain.compose(v -> g.add(g.http));
+      HttpShared shared = new HttpShared(registry);
+      g.http = shared;
+      // one listening socket, one event loop per instance, each with its own bridge
+      chain = chain.compose(v -> g.add(() -> new HttpVerticle(config, registry, shared),
+          new DeploymentOptions().setInstances(config.httpInstances())));
     }
     return chain.map(v -> g).recover(e -> g.undeployAll().transform(ar -> Future.failedFuture(e)));
   }
 
   private Future<Void> add(io.vertx.core.Deployable verticle) {
-    return vertx.deployVerticle(verticle).map(id -> {
+    return add(() -> verticle, new DeploymentOptions());
+  }
+
+  private Future<Void> add(Supplier<io.vertx.core.Deployable> verticles, DeploymentOptions options) {
+    return vertx.deployVerticle(verticles, options).map(id -> {
       deployments.add(id);
       return null;
     });
@@ -134,7 +144,7 @@ public final class Gateway {
     if (http == null) {
       throw new IllegalStateException("this node (role ingest) serves no HTTP");
     }
-    return http.actualPort();
+    return http.port();
   }
 
   public PrometheusMeterRegistry registry() {

@@ -24,7 +24,8 @@ public record CandlebusConfig(
     int clusterPort,
     Role role,
     long upstreamMaxAgeMs,
-    long upstreamSilenceMs) {
+    long upstreamSilenceMs,
+    int httpInstances) {
 
   public CandlebusConfig {
     publicOrigins = List.copyOf(publicOrigins);
@@ -41,6 +42,6 @@ public record CandlebusConfig(
   public CandlebusConfig withHttpPort(int port) {
     return new CandlebusConfig(port, httpHost, publicOrigins, binanceWsUrl, binanceRestUrl, symbols, intervals,
         historyLimit, pgUrl, dataDir, cluster, clusterMembers, clusterHost, clusterPort, role,
-        upstreamMaxAgeMs, upstreamSilenceMs);
+        upstreamMaxAgeMs, upstreamSilenceMs, httpInstances);
   }
 }

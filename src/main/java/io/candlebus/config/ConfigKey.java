@@ -4,6 +4,7 @@ package io.candlebus.config;
 public enum ConfigKey {
   HTTP_PORT("http.port", "CANDLEBUS_HTTP_PORT"),
   HTTP_HOST("http.host", "CANDLEBUS_HTTP_HOST"),
+  HTTP_INSTANCES("http.instances", "CANDLEBUS_HTTP_INSTANCES"),
   PUBLIC_ORIGIN("public.origin", "CANDLEBUS_PUBLIC_ORIGIN"),
   BINANCE_WS_URL("binance.ws.url", "CANDLEBUS_BINANCE_WS_URL"),
   BINANCE_REST_URL("binance.rest.url", "CANDLEBUS_BINANCE_REST_URL"),

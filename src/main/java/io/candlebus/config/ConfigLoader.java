@@ -31,6 +31,8 @@ public final class ConfigLoader {
 
   /** Binance cuts a connection at 24 h; it is replaced (make-before-break) ten minutes before. */
   public static final int DEFAULT_MAX_AGE_MS = 24 * 3_600_000 - 600_000;
+  /** HTTP event loops at most (0 in the configuration = one per available core). */
+  public static final int MAX_HTTP_INSTANCES = 64;
   private static final Pattern SYMBOL = Pattern.compile("[A-Z0-9]{2,30}");
   private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.\\-]+:\\d{1,5}");
 
@@ -39,6 +41,7 @@ public final class ConfigLoader {
     return new JsonObject()
         .put("http.port", 8080)
         .put("http.host", "0.0.0.0")
+        .put("http.instances", 0)
         .put("public.origin", "")
         .put("binance.ws.url", "wss://stream.binance.com:9443")
         .put("binance.rest.url", "https://api.binance.com")
@@ -95,6 +98,10 @@ public final class ConfigLoader {
   private static CandlebusConfig build(Map<ConfigKey, Raw> raw) {
     int port = port(raw.get(ConfigKey.HTTP_PORT), true);
     String host = nonEmpty(raw.get(ConfigKey.HTTP_HOST));
+    int instances = intRange(raw.get(ConfigKey.HTTP_INSTANCES), 0, MAX_HTTP_INSTANCES);
+    if (instances == 0) {
+      instances = Math.min(MAX_HTTP_INSTANCES, Runtime.getRuntime().availableProcessors());
+    }
     List<String> origins = origins(raw.get(ConfigKey.PUBLIC_ORIGIN), port);
     URI ws = url(raw.get(ConfigKey.BINANCE_WS_URL), Set.of("ws", "wss"));
     URI rest = url(raw.get(ConfigKey.BINANCE_REST_URL), Set.of("http", "https"));
@@ -117,7 +124,7 @@ public final class ConfigLoader {
     int maxAge = intRange(raw.get(ConfigKey.UPSTREAM_MAX_AGE_MS), 1_000, 24 * 3_600_000 - 60_000);
     int silence = intRange(raw.get(ConfigKey.UPSTREAM_SILENCE_MS), 500, 3_600_000);
     return new CandlebusConfig(port, host, origins, ws, rest, symbols, intervals, historyLimit, pgUrl, dataDir,
-        cluster, members, clusterHost, clusterPort, role, maxAge, silence);
+        cluster, members, clusterHost, clusterPort, role, maxAge, silence, instances);
   }
 
   private static JsonObject readFile(Path file) {

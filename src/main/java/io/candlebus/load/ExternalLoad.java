@@ -152,6 +152,9 @@ final class ExternalLoad {
         o.clients()));
     clients.close().await(60, TimeUnit.SECONDS);
     relay.checkAlive();
+    if (relay.tail().contains("relay: upstream closed")) {
+      throw new IllegalStateException("the baseline lost its upstream, its figures mean nothing: " + relay.tail());
+    }
     return print(new Row("baseline", round, m, cpu, ""));
   }
 

@@ -5,6 +5,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import java.net.URI;
 import java.util.LinkedHashSet;
@@ -21,6 +22,8 @@ public final class PlainRelay extends VerticleBase {
   private final URI upstream;
   private final int port;
   private final Set<ServerWebSocket> clients = new LinkedHashSet<>();
+  /** Held in a field: Vert.x 5 closes a client, and its connections, once the client is garbage. */
+  private WebSocketClient upstreamClient;
 
   PlainRelay(URI upstream, int port) {
     this.upstream = upstream;
@@ -49,13 +52,18 @@ public final class PlainRelay extends VerticleBase {
           ws.closeHandler(v -> clients.remove(ws));
         })
         .listen()
-        .compose(s -> vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
-            .setMaxMessageSize(1 << 22)).connect(upstream.getPort(), upstream.getHost(),
+        .compose(s -> (upstreamClient = vertx.createWebSocketClient(new WebSocketClientOptions()
+            .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22))).connect(upstream.getPort(), upstream.getHost(),
             upstream.getRawPath() + (upstream.getRawQuery() == null ? "" : "?" + upstream.getRawQuery())))
-        .onSuccess(ws -> ws.textMessageHandler(text -> {
-          for (ServerWebSocket c : clients) {
-            c.writeTextMessage(text);
-          }
-        }));
+        .onSuccess(ws -> {
+          ws.textMessageHandler(text -> {
+            for (ServerWebSocket c : clients) {
+              c.writeTextMessage(text);
+            }
+          });
+          // the run is void without its upstream: say so where loadtest reads it
+          ws.closeHandler(v -> System.out.println("relay: upstream closed: " + ws.closeStatusCode() + " "
+              + ws.closeReason()));
+        });
   }
 }

@@ -33,12 +33,13 @@ final class AuthRoutes {
   private final OriginPolicy origins;
   private final MeterRegistry registry;
   private final PasswordHasher hasher = new PasswordHasher();
-  private final LoginThrottle throttle = new LoginThrottle();
+  private final LoginThrottle throttle;
 
-  AuthRoutes(Vertx vertx, OriginPolicy origins, MeterRegistry registry) {
+  AuthRoutes(Vertx vertx, OriginPolicy origins, MeterRegistry registry, LoginThrottle throttle) {
     this.vertx = vertx;
     this.origins = origins;
     this.registry = registry;
+    this.throttle = throttle;
   }
 
   void mount(Router router) {

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP side of a node: login, the page, the JSON API, the SockJS bridge, health, readiness and metrics. Every
  * route but {@code /login}, {@code /api/login}, {@code /health}, {@code /ready} and {@code /public/*} needs a
- * logged-in session; every error becomes a status and a JSON body in {@link #handleFailure}.
+ * logged-in session; every error becomes a status and a JSON body in {@link #handleFailure}. Deployed as several
+ * instances ({@code http.instances}) sharing one listening socket: each serves the connections it accepts on its
+ * own event loop, with its own {@link MarketBridge}; what must be one per node is in {@link HttpShared}.
  */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
@@ -44,23 +46,22 @@ public final class HttpVerticle extends VerticleBase {
 
   private final CandlebusConfig config;
   private final PrometheusMeterRegistry registry;
+  private final HttpShared shared;
   private OriginPolicy origins;
-  private HttpServer server;
+  private MarketBridge bridge;
 
-  public HttpVerticle(CandlebusConfig config, PrometheusMeterRegistry registry) {
+  public HttpVerticle(CandlebusConfig config, PrometheusMeterRegistry registry, HttpShared shared) {
     this.config = config;
     this.registry = registry;
-  }
-
-  /** The bound port (useful when configured as 0). */
-  public int actualPort() {
-    return server.actualPort();
+    this.shared = shared;
   }
 
   @Override
   public Future<?> start() {
     origins = new OriginPolicy(config.publicOrigins());
-    MarketBridge bridge = new MarketBridge(vertx, config, registry);
+    bridge = new MarketBridge(vertx, config, registry);
+    bridge.start(context);
+    shared.add(bridge);
     Router router = Router.router(vertx);
     router.get("/health").handler(this::handleHealth);
     router.get("/ready").handler(this::handleReady);
@@ -74,12 +75,12 @@ public final class HttpVerticle extends VerticleBase {
         .setSessionTimeout(SESSION_TIMEOUT_MS)
         .setLazySession(true)
         .setNagHttps(false));
-    new AuthRoutes(vertx, origins, registry).mount(router);
+    new AuthRoutes(vertx, origins, registry, shared.throttle()).mount(router);
     router.route("/public/*").handler(StaticHandler.create("webroot/public"));
     router.route("/eventbus/*").handler(this::handleBridgeGate);
     // XHR transports post their frames; the WebSocket frame limit is set on the server below
     router.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(MAX_FRAME));
-    router.get("/eventbus/:server/:session/websocket").handler(ctx -> handleBridgeWebSocket(ctx, bridge));
+    router.get("/eventbus/:server/:session/websocket").handler(this::handleBridgeWebSocket);
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()
             .setRegisterWriteHandler(false)
             .setInsertJSESSIONID(false)
@@ -94,15 +95,27 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(AuthRoutes::requirePageUser);
     router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html"));
     router.route().failureHandler(this::handleFailure);
-    server = vertx.createHttpServer(new HttpServerOptions()
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions()
         .setMaxWebSocketFrameSize(MAX_FRAME).setMaxWebSocketMessageSize(MAX_FRAME));
-    return vertx.deployVerticle(new BridgeVerticle(bridge))
-        .compose(id -> server.requestHandler(router).listen(config.httpPort(), config.httpHost()))
+    // Vert.x shares a listening socket between instances on the same port; port 0 would give each its own
+    // random port, a negative one gives them one random port together
+    int port = config.httpPort() == 0 ? -1 : config.httpPort();
+    return server.requestHandler(router).listen(port, config.httpHost())
         .onSuccess(s -> {
           origins.bound(s.actualPort());
-          log.info("HTTP on {}:{}, browsers allowed from {}", config.httpHost(), s.actualPort(), origins.origins());
-          new FirstAdmin(vertx).ensure();
+          if (shared.listened(s.actualPort())) {
+            log.info("HTTP on {}:{} ({} event loops), browsers allowed from {}", config.httpHost(), s.actualPort(),
+                config.httpInstances(), origins.origins());
+            new FirstAdmin(vertx).ensure();
+          }
         });
+  }
+
+  @Override
+  public Future<?> stop() {
+    shared.remove(bridge);
+    bridge.closeAll();
+    return Future.succeededFuture();
   }
 
   private void handleHealth(RoutingContext ctx) {
@@ -149,7 +162,7 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /** SockJS's WebSocket transport, served by the bridge itself (the other transports go through SockJS). */
-  private void handleBridgeWebSocket(RoutingContext ctx, MarketBridge bridge) {
+  private void handleBridgeWebSocket(RoutingContext ctx) {
     String username = AuthRoutes.username(ctx);
     if (!ctx.request().canUpgradeToWebSocket()) {
       ctx.response().setStatusCode(400).end("Can \"Upgrade\" only to \"WebSocket\".");

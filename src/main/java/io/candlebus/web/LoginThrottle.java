@@ -10,8 +10,8 @@ import java.util.Map;
  * Slows and then refuses repeated failed logins, per username and per client address: from the
  * {@value #SLOW_AFTER}th failure within {@link #WINDOW_MS} each answer is delayed (doubling, at most
  * {@link #MAX_DELAY_MS}); from the {@value #REFUSE_AFTER}th, logins are refused with 429 until the oldest failure
- * leaves the window. A success clears the username's failures. Pure and single-threaded: the caller passes the
- * time.
+ * leaves the window. A success clears the username's failures. One per node, shared by the event loops that serve
+ * logins (hence synchronized; each call is a few map operations); the caller passes the time.
  */
 public final class LoginThrottle {
   static final int SLOW_AFTER = 3;
@@ -28,7 +28,7 @@ public final class LoginThrottle {
   private final Map<String, Deque<Long>> failures = new LinkedHashMap<>(16, 0.75f, true);
 
   /** Before checking the password. */
-  public Decision check(String username, String address, long now) {
+  public synchronized Decision check(String username, String address, long now) {
     int n = Math.max(count("u:" + username, now), count("a:" + address, now));
     if (n >= REFUSE_AFTER) {
       long oldest = Math.min(oldest("u:" + username, now), oldest("a:" + address, now));
@@ -41,12 +41,12 @@ public final class LoginThrottle {
     return new Decision(false, 0, 0);
   }
 
-  public void failed(String username, String address, long now) {
+  public synchronized void failed(String username, String address, long now) {
     add("u:" + username, now);
     add("a:" + address, now);
   }
 
-  public void succeeded(String username) {
+  public synchronized void succeeded(String username) {
     failures.remove("u:" + username);
   }
 

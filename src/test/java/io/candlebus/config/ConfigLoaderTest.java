@@ -21,6 +21,8 @@ class ConfigLoaderTest {
     CandlebusConfig c = ConfigLoader.load(Path.of("conf/config.json"), true, Map.of());
     assertThat(c.httpPort()).isEqualTo(8080);
     assertThat(c.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(c.httpInstances()).as("0 = one HTTP event loop per core")
+        .isEqualTo(Math.min(64, Runtime.getRuntime().availableProcessors()));
     assertThat(c.publicOrigins()).containsExactly("http://localhost:8080", "http://127.0.0.1:8080");
     assertThat(c.binanceWsUrl().toString()).isEqualTo("wss://stream.binance.com:9443");
     assertThat(c.binanceRestUrl().toString()).isEqualTo("https://api.binance.com");
@@ -55,11 +57,13 @@ class ConfigLoaderTest {
         Map.entry("CANDLEBUS_CLUSTER_PORT", "5801"),
         Map.entry("CANDLEBUS_ROLE", "edge"),
         Map.entry("CANDLEBUS_UPSTREAM_MAX_AGE_MS", "60000"),
-        Map.entry("CANDLEBUS_UPSTREAM_SILENCE_MS", "5000"));
+        Map.entry("CANDLEBUS_UPSTREAM_SILENCE_MS", "5000"),
+        Map.entry("CANDLEBUS_HTTP_INSTANCES", "3"));
     CandlebusConfig c = ConfigLoader.fromJson(ConfigLoader.builtInDefaults(), "defaults", env);
     assertThat(c.httpPort()).isEqualTo(9090);
     assertThat(c.upstreamMaxAgeMs()).isEqualTo(60_000);
     assertThat(c.upstreamSilenceMs()).isEqualTo(5_000);
+    assertThat(c.httpInstances()).isEqualTo(3);
     assertThat(c.httpHost()).isEqualTo("127.0.0.1");
     assertThat(c.publicOrigins()).containsExactly("https://a.example", "http://b.example:81");
     assertThat(c.binanceWsUrl().getPort()).isEqualTo(9443);
@@ -96,6 +100,8 @@ class ConfigLoaderTest {
       "CANDLEBUS_ROLE            | master",
       "CANDLEBUS_UPSTREAM_MAX_AGE_MS | 86400000",
       "CANDLEBUS_UPSTREAM_SILENCE_MS | 10ms",
+      "CANDLEBUS_HTTP_INSTANCES  | 65",
+      "CANDLEBUS_HTTP_INSTANCES  | -1",
   })
   void aBadValueStopsWithOneLineNamingTheKeyAndValue(String key, String value) {
     assertThatThrownBy(() -> ConfigLoader.fromJson(ConfigLoader.builtInDefaults(), "defaults", Map.of(key, value)))

@@ -1,0 +1,51 @@
+package io.candlebus.web;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What the instances of {@link HttpVerticle} on one node share: the login throttle (a password guesser gets no
+ * more tries by landing on another event loop), the first-start check for an admin, the bridge gauges summed
+ * over the instances, and the bound port.
+ */
+public final class HttpShared {
+  private final LoginThrottle throttle = new LoginThrottle();
+  private final List<MarketBridge> bridges = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean listening = new AtomicBoolean();
+  private volatile int port = -1;
+
+  public HttpShared(MeterRegistry registry) {
+    registry.gauge("candlebus_bridge_sockets", bridges,
+        bs -> bs.stream().mapToInt(MarketBridge::sockets).sum());
+    registry.gauge("candlebus_bridge_queued_max", bridges,
+        bs -> bs.stream().mapToInt(MarketBridge::queuedMax).max().orElse(0));
+  }
+
+  /** The bound HTTP port (the same for every instance: they share one listening socket). */
+  public int port() {
+    if (port < 0) {
+      throw new IllegalStateException("the HTTP server is not listening yet");
+    }
+    return port;
+  }
+
+  LoginThrottle throttle() {
+    return throttle;
+  }
+
+  void add(MarketBridge bridge) {
+    bridges.add(bridge);
+  }
+
+  void remove(MarketBridge bridge) {
+    bridges.remove(bridge);
+  }
+
+  /** Records the port; true for the first instance to listen, which does what is done once per node. */
+  boolean listened(int actualPort) {
+    port = actualPort;
+    return listening.compareAndSet(false, true);
+  }
+}
