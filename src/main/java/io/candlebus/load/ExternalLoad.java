@@ -178,14 +178,20 @@ final class ExternalLoad {
   }
 
   private void ratios(Row ours, Row base) {
-    out.printf("candlebus / baseline round %d: messages %.3fx, p50 %.2fx, p99 %.2fx, p99.9 %.2fx, CPU %.2fx%n",
+    out.printf("candlebus / baseline round %d: messages %.3fx, p50 %s, p99 %s, p99.9 %s, CPU %.2fx%n",
         ours.round(), ours.m().received() / (double) Math.max(1, base.m().received()),
         ratio(ours.m(), base.m(), 0.50), ratio(ours.m(), base.m(), 0.99), ratio(ours.m(), base.m(), 0.999),
         ours.cpuShare() / Math.max(1e-9, base.cpuShare()));
   }
 
-  private static double ratio(LoadMeasure a, LoadMeasure b, double p) {
-    return a.percentile(p) / Math.max(0.01, b.percentile(p));
+  /** A latency ratio; none when either side is past the histogram's ceiling (it fell behind the feed). */
+  private static String ratio(LoadMeasure a, LoadMeasure b, double p) {
+    double x = a.percentile(p);
+    double y = b.percentile(p);
+    if (x >= LoadMeasure.CEILING_MS || y >= LoadMeasure.CEILING_MS) {
+      return "n/a (" + (y >= LoadMeasure.CEILING_MS ? "baseline" : "candlebus") + " fell >= 10 s behind)";
+    }
+    return String.format("%.2fx", x / Math.max(0.01, y));
   }
 
   /** Polls {@code /ready} every 20 ms; the time from the process start to the first 200. */

@@ -12,7 +12,9 @@ final class LoadMeasure {
   private final long firstSeq;
   private final int symbols;
   private final AtomicLongArray sentAt;
+  /** 10 µs buckets up to {@link #CEILING_MS}; the last one holds everything later. */
   private final AtomicLongArray buckets = new AtomicLongArray(1_000_000);
+  static final double CEILING_MS = 10_000;
   private final AtomicLong received = new AtomicLong();
   private volatile long firstMeasured = Long.MAX_VALUE;
   private volatile long measureStart;

@@ -207,7 +207,12 @@ public final class LoadTest {
   }
 
   static String latency(LoadMeasure m) {
-    return String.format("p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms", m.percentile(0.50),
-        m.percentile(0.99), m.percentile(0.999), m.percentile(1.0));
+    return String.format("p50 %s ms, p99 %s ms, p99.9 %s ms, max %s ms", ms(m, 0.50), ms(m, 0.99), ms(m, 0.999),
+        ms(m, 1.0));
+  }
+
+  private static String ms(LoadMeasure m, double p) {
+    double v = m.percentile(p);
+    return v >= LoadMeasure.CEILING_MS ? String.format(">= %.0f", LoadMeasure.CEILING_MS) : String.format("%.2f", v);
   }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -45,7 +46,8 @@ final class BridgeClient {
 
     void whenWritable(Runnable r);
 
-    /** Writes {@code n} messages; {@code done} runs (on any thread) once they left or failed. */
+    /** Writes {@code n} messages (the array is the caller's again on return); {@code done} runs (on any thread)
+     * once they left or failed. */
     void write(Outbound[] messages, int n, Runnable done);
 
     void close();
@@ -60,12 +62,17 @@ final class BridgeClient {
 
   private final Context context;
   private final Counters counters;
-  private final ArrayDeque<Outbound> queue = new ArrayDeque<>();
+  // Made when first needed and shared where they can be: most sockets are idle, and a node holds tens of
+  // thousands of them (an empty ArrayDeque and three maps are ~400 bytes, a batch array 1 KB per socket).
+  private ArrayDeque<Outbound> queue = EMPTY_QUEUE;
   /** Per candle address the newest message; and the close of the window before it, never conflated away. */
-  private final LinkedHashMap<String, PendingCandle> latestCandles = new LinkedHashMap<>();
-  private final Map<String, Outbound> closedBefore = new HashMap<>();
-  private final Map<String, Long> missed = new HashMap<>();
-  private final Outbound[] batch = new Outbound[MAX_BATCH];
+  private LinkedHashMap<String, PendingCandle> latestCandles;
+  private Map<String, Outbound> closedBefore;
+  private Map<String, Long> missed;
+  /** One per event loop: a batch is handed to the sink and copied out before flush goes on. */
+  private static final ThreadLocal<Outbound[]> BATCH = ThreadLocal.withInitial(() -> new Outbound[MAX_BATCH]);
+  /** Read-only stand-in until the first message. */
+  private static final ArrayDeque<Outbound> EMPTY_QUEUE = new ArrayDeque<>(0);
   private boolean waiting;
   private boolean candleTurn;
 
@@ -81,7 +88,8 @@ final class BridgeClient {
 
   /** Messages waiting here (not yet handed to the transport). */
   int queued() {
-    return queue.size() + latestCandles.size() + closedBefore.size();
+    return queue.size() + (latestCandles == null ? 0 : latestCandles.size())
+        + (closedBefore == null ? 0 : closedBefore.size());
   }
 
   /**
@@ -91,6 +99,10 @@ final class BridgeClient {
   void offerCandle(String address, Outbound message, long openTime, boolean isClosed) {
     if (closed) {
       return;
+    }
+    if (latestCandles == null) {
+      latestCandles = new LinkedHashMap<>();
+      closedBefore = new HashMap<>();
     }
     PendingCandle previous = latestCandles.get(address);
     if (previous != null) {
@@ -111,10 +123,16 @@ final class BridgeClient {
     if (kind == Kind.CANDLE) {
       throw new IllegalArgumentException("candles go through offerCandle");
     } else if (queue.size() >= MAX_QUEUED && kind == Kind.TRADE) {
+      if (missed == null) {
+        missed = new HashMap<>();
+      }
       missed.merge(address, 1L, Long::sum);
       counters.droppedTrade();
     } else {
-      Long n = kind == Kind.TRADE ? missed.remove(address) : null;
+      if (queue == EMPTY_QUEUE) {
+        queue = new ArrayDeque<>();
+      }
+      Long n = kind == Kind.TRADE && missed != null ? missed.remove(address) : null;
       if (n != null) {
         queue.add(missedNotice(address, n));
       }
@@ -139,6 +157,7 @@ final class BridgeClient {
         }));
         return;
       }
+      Outbound[] batch = BATCH.get();
       int n = 0;
       Outbound next;
       while (n < MAX_BATCH && (next = next()) != null) {
@@ -149,11 +168,12 @@ final class BridgeClient {
       }
       int sent = n;
       sink.write(batch, n, () -> counters.delivered(sent));
+      Arrays.fill(batch, 0, n, null);
     }
   }
 
   private Outbound next() {
-    boolean candles = !latestCandles.isEmpty();
+    boolean candles = latestCandles != null && !latestCandles.isEmpty();
     boolean others = !queue.isEmpty();
     if (candles && (!others || candleTurn)) {
       candleTurn = false;
@@ -172,10 +192,10 @@ final class BridgeClient {
 
   void close() {
     closed = true;
-    queue.clear();
-    latestCandles.clear();
-    closedBefore.clear();
-    missed.clear();
+    queue = EMPTY_QUEUE;
+    latestCandles = null;
+    closedBefore = null;
+    missed = null;
     sink.close();
   }
 
