@@ -71,6 +71,8 @@ public final class Addresses {
   public static final String DB_USER_FIND = "persistence.users.find";
   /** {@code {passwordHash}} → {@code {created}}: {@code admin} is created only while there is no user at all. */
   public static final String DB_USER_ADMIN = "persistence.users.admin";
+  /** Empty → {@code {any}}: whether there is a user at all. */
+  public static final String DB_USER_ANY = "persistence.users.any";
   /** {@code {username}} → array of {@code {id, symbol, price}}. */
   public static final String DB_ALERTS_LIST = "persistence.alerts.list";
   /** Empty → array of {@code {id, username, symbol, price}}: every user's alerts. */

@@ -99,6 +99,8 @@ public final class Sql {
 
   public static final String USER_REMOVE = "DELETE FROM exchange.users WHERE username = $1";
 
+  public static final String ANY_USER = "SELECT EXISTS (SELECT 1 FROM exchange.users) AS found";
+
   /** Under {@link #LOCK_USERS}: the first start's admin, only while there is no user at all. */
   public static final String ADMIN_IF_NO_USERS = """
       INSERT INTO exchange.users (username, password_hash)

@@ -45,6 +45,8 @@ final class UserRequests {
             .orElseGet(JsonObject::new)))),
         bus.consumer(Addresses.DB_USER_ADMIN, m -> answer(m, b -> store.createAdminIfNoUsers(
             text(b, "passwordHash")).map(created -> new JsonObject().put("created", created)))),
+        bus.consumer(Addresses.DB_USER_ANY, m -> answer(m, b -> store.anyUser()
+            .map(any -> new JsonObject().put("any", any)))),
         bus.consumer(Addresses.DB_ALERTS_LIST, m -> answer(m, b -> store.alerts(text(b, "username"))
             .map(UserRequests::array))),
         bus.consumer(Addresses.DB_ALERTS_ALL, m -> answer(m, b -> store.allAlerts().map(list -> {

@@ -62,6 +62,10 @@ public final class UserStore {
     return pool.preparedQuery(Sql.USER_REMOVE).execute(Tuple.of(username)).map(rows -> rows.rowCount() > 0);
   }
 
+  public Future<Boolean> anyUser() {
+    return pool.query(Sql.ANY_USER).execute().map(rows -> rows.iterator().next().getBoolean("found"));
+  }
+
   /** Creates {@code admin} only while there is no user at all; safe when several nodes start together. */
   public Future<Boolean> createAdminIfNoUsers(String passwordHash) {
     return pool.withTransaction(conn -> conn.query(Sql.LOCK_USERS).execute()

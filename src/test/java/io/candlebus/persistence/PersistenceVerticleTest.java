@@ -159,6 +159,22 @@ class PersistenceVerticleTest {
   }
 
   @Test
+  void theFirstAdminIsCreatedOnlyWhileThereIsNoUser(Vertx vertx) {
+    deploy(vertx, url, new SimpleMeterRegistry(), CandleWriter.Settings.DEFAULTS);
+    assertThat(any(vertx)).as("a new database has no user").isFalse();
+    assertThat(await(vertx.eventBus().<JsonObject>request(Addresses.DB_USER_ADMIN,
+        new JsonObject().put("passwordHash", "h1"))).body().getBoolean("created")).isTrue();
+    assertThat(any(vertx)).isTrue();
+    assertThat(await(vertx.eventBus().<JsonObject>request(Addresses.DB_USER_ADMIN,
+        new JsonObject().put("passwordHash", "h2"))).body().getBoolean("created")).as("once only").isFalse();
+  }
+
+  private static boolean any(Vertx vertx) {
+    return await(vertx.eventBus().<JsonObject>request(Addresses.DB_USER_ANY, new JsonObject())).body()
+        .getBoolean("any");
+  }
+
+  @Test
   void aSecondNodeMigratingTheSameDatabaseIsHarmless(Vertx vertx) {
     deploy(vertx, url, new SimpleMeterRegistry(), CandleWriter.Settings.DEFAULTS);
     String second = deploy(vertx, url, new SimpleMeterRegistry(), CandleWriter.Settings.DEFAULTS);
