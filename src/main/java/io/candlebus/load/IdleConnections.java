@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
  * {@code loadtest --external --idle N}: N logged-in SockJS WebSocket connections held on one gateway process,
  * each registered on {@code market.status} and pinging every 5 s like a page that shows nothing moving. Reports
  * how fast they were accepted (connections per second, handshake p50/p99) and the gateway's heap per connection:
- * its live objects (a class histogram, after a full GC) with them, minus before, over N. Bounded by the open-file limit of a process, which
- * it reports when it is lower than asked.
+ * its live objects (a class histogram, after a full GC) with them, minus before, over N. Bounded by the
+ * open-file limit of a process, which it reports when it is lower than asked.
  */
 final class IdleConnections {
   /** Descriptors a process needs besides its sockets (jars, event loops, PostgreSQL, logs). */
