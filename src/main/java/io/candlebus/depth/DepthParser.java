@@ -1,0 +1,115 @@
+package io.candlebus.depth;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Binance's depth JSON — {@code depthUpdate} events, {@code /api/v3/depth} snapshots, {@code bookTicker} — into
+ * exact records. Prices and quantities stay decimal strings until {@link BigDecimal}; anything else is refused
+ * with a {@link MalformedDepth} naming what is wrong, for the caller to count and skip.
+ */
+public final class DepthParser {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A frame that is not what it claims to be. */
+  public static final class MalformedDepth extends IllegalArgumentException {
+    public MalformedDepth(String message) {
+      super(message);
+    }
+  }
+
+  private DepthParser() {}
+
+  /** A {@code depthUpdate}, bare or inside a combined-stream envelope {@code {"stream","data"}}. */
+  public static DepthDiff diff(String json) {
+    JsonNode n = data(read(json));
+    if (!"depthUpdate".equals(n.path("e").asText(null))) {
+      throw new MalformedDepth("not a depthUpdate");
+    }
+    long first = id(n, "U");
+    long last = id(n, "u");
+    if (last < first) {
+      throw new MalformedDepth("u " + last + " before U " + first);
+    }
+    return new DepthDiff(text(n, "s"), id(n, "E"), first, last, levels(n, "b"), levels(n, "a"));
+  }
+
+  public static DepthSnapshot snapshot(String json) {
+    JsonNode n = read(json);
+    return new DepthSnapshot(id(n, "lastUpdateId"), levels(n, "bids"), levels(n, "asks"));
+  }
+
+  public static BookTicker bookTicker(String json) {
+    JsonNode n = data(read(json));
+    return new BookTicker(text(n, "s"), id(n, "u"), decimal(n.get("b"), "b"), decimal(n.get("B"), "B"),
+        decimal(n.get("a"), "a"), decimal(n.get("A"), "A"));
+  }
+
+  private static JsonNode read(String json) {
+    try {
+      JsonNode n = JSON.readTree(json);
+      if (n == null || !n.isObject()) {
+        throw new MalformedDepth("not a JSON object");
+      }
+      return n;
+    } catch (JsonProcessingException e) {
+      throw new MalformedDepth("invalid JSON");
+    }
+  }
+
+  private static JsonNode data(JsonNode n) {
+    JsonNode data = n.get("data");
+    return data != null && data.isObject() && n.has("stream") ? data : n;
+  }
+
+  private static long id(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.canConvertToExactIntegral() || !v.canConvertToLong() || v.asLong() < 0) {
+      throw new MalformedDepth("missing or bad " + field);
+    }
+    return v.asLong();
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+      throw new MalformedDepth("missing or bad " + field);
+    }
+    return v.asText();
+  }
+
+  private static List<Level> levels(JsonNode n, String field) {
+    JsonNode side = n.get(field);
+    if (side == null || !side.isArray()) {
+      throw new MalformedDepth("missing or bad " + field);
+    }
+    List<Level> out = new ArrayList<>(side.size());
+    for (JsonNode level : side) {
+      if (!level.isArray() || level.size() < 2) {
+        throw new MalformedDepth("bad level in " + field);
+      }
+      BigDecimal price = decimal(level.get(0), field);
+      BigDecimal quantity = decimal(level.get(1), field);
+      if (price.signum() <= 0 || quantity.signum() < 0) {
+        throw new MalformedDepth("bad level in " + field + ": " + price + " " + quantity);
+      }
+      out.add(new Level(price, quantity));
+    }
+    return out;
+  }
+
+  private static BigDecimal decimal(JsonNode v, String field) {
+    if (v == null || !v.isTextual()) {
+      throw new MalformedDepth("missing or bad decimal in " + field);
+    }
+    try {
+      return new BigDecimal(v.asText());
+    } catch (NumberFormatException e) {
+      throw new MalformedDepth("bad decimal in " + field + ": " + v.asText());
+    }
+  }
+}
