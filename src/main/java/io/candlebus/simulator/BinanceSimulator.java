@@ -40,6 +40,7 @@ public final class BinanceSimulator extends VerticleBase {
   private volatile ConnectionRegistry registry;
   private volatile FaultActions faults;
   private StreamEngine engine;
+  private volatile DepthEngine depth;
   private ReplayPlayer replay;
   private volatile int port = -1;
   private long tickTimer = -1;
@@ -81,9 +82,12 @@ public final class BinanceSimulator extends VerticleBase {
     engine = new StreamEngine(clock, histories, tradeFaults);
     registry = new ConnectionRegistry(engine);
     engine.attach(registry);
+    depth = new DepthEngine(clock, histories, options.seed());
+    depth.attach(registry);
     faults = new FaultActions(vertx, clock, histories, registry, engine, tradeFaults);
     replay = loaded.replay();
-    RestApi rest = new RestApi(vertx, clock, histories, loaded.archive(), loaded.exchangeInfo(), guard, tradeFaults);
+    RestApi rest = new RestApi(vertx, clock, histories, loaded.archive(), loaded.exchangeInfo(), guard, tradeFaults,
+        depth);
     HttpServer server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(options.host()).setPort(options.port()).setMaxWebSocketFrameSize(1 << 20)
         .setMaxWebSocketMessageSize(1 << 22)
@@ -108,6 +112,7 @@ public final class BinanceSimulator extends VerticleBase {
 
   private void tick() {
     engine.tick();
+    depth.tick(System.nanoTime());
     if (replay != null) {
       replay.tick(registry, System.nanoTime());
     }
@@ -217,6 +222,16 @@ public final class BinanceSimulator extends VerticleBase {
   /** Like {@link #skipNextTrades}, and REST aggTrades never returns them either; klines keep them. */
   public Future<LongRange> loseNextTrades(String symbol, int count) {
     return onLoop(f -> f.hideTrades(symbol, count, true));
+  }
+
+  /** The next {@code count} depth diffs of {@code symbol} are not streamed (a hole in its update ids). */
+  public Future<Integer> skipDepthDiffs(String symbol, int count) {
+    return onLoop(f -> Future.succeededFuture(depth.skipDiffs(symbol, count)));
+  }
+
+  /** The next {@code count} depth snapshots of {@code symbol} are its book as it is now; its update id. */
+  public Future<Long> staleDepthSnapshots(String symbol, int count) {
+    return onLoop(f -> Future.succeededFuture(depth.staleSnapshots(symbol, count)));
   }
 
   /** Binance's serverShutdown event to every connection, which is closed {@code closeAfterMs} later. */

@@ -15,13 +15,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Binance's public REST market-data endpoints, answered from the same trade histories as the streams. Every
- * answer carries {@code X-MBX-USED-WEIGHT-1M}; weight, bans and injected refusals are {@link RestGuard}'s. Weights as in the notes §2.3: ping/time 1, klines 2, aggTrades 4, ticker/price 2 (one symbol) or 4,
+ * answer carries {@code X-MBX-USED-WEIGHT-1M}; weight, bans and injected refusals are {@link RestGuard}'s. Weights as in the notes §2.3: ping/time 1, klines 2, aggTrades 4, ticker/price 2 (one symbol) or 4, depth 5/25/50/250 by limit (≤100/≤500/≤1000/more),
  * exchangeInfo 20, anything else 1.
  */
 final class RestApi {
   private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
   static final String WEIGHT_HEADER = "X-MBX-USED-WEIGHT-1M";
   static final String JSON = "application/json;charset=UTF-8";
+  static final int DEPTH_DEFAULT_LIMIT = 100;
+  static final int DEPTH_MAX_LIMIT = 5_000;
 
   private final Vertx vertx;
   private final SimClock clock;
@@ -29,10 +31,12 @@ final class RestApi {
   private final KlineArchive archive;
   private final ExchangeInfo exchangeInfo;
   private final RestGuard guard;
+  private final DepthEngine depth;
   private final TradeFaults faults;
 
   RestApi(Vertx vertx, SimClock clock, Map<String, TradeHistory> histories, KlineArchive archive,
-      ExchangeInfo exchangeInfo, RestGuard guard, TradeFaults faults) {
+      ExchangeInfo exchangeInfo, RestGuard guard, TradeFaults faults, DepthEngine depth) {
+    this.depth = depth;
     this.vertx = vertx;
     this.clock = clock;
     this.histories = histories;
@@ -53,11 +57,16 @@ final class RestApi {
     router.get("/api/v3/klines").handler(this::handleKlines);
     router.get("/api/v3/aggTrades").handler(this::handleAggTrades);
     router.get("/api/v3/ticker/price").handler(this::handleTickerPrice);
+    router.get("/api/v3/depth").handler(this::handleDepth);
     router.route().failureHandler(this::handleFailure);
     return router;
   }
 
-  static int weightOf(String path, boolean hasSymbol) {
+  static int weightOf(String path, boolean hasSymbol, String limit) {
+    if (path.equals("/api/v3/depth")) {
+      int l = limit == null || !limit.matches("\\d{1,6}") ? DEPTH_DEFAULT_LIMIT : Integer.parseInt(limit);
+      return l <= 100 ? 5 : l <= 500 ? 25 : l <= 1000 ? 50 : 250;
+    }
     return switch (path) {
       case "/api/v3/klines" -> 2;
       case "/api/v3/aggTrades" -> 4;
@@ -65,6 +74,22 @@ final class RestApi {
       case "/api/v3/ticker/price" -> hasSymbol ? 2 : 4;
       default -> 1;
     };
+  }
+
+  /** {@code /api/v3/depth}: limit default 100, at most 5000 (more is cut to 5000, as Binance does). */
+  private void handleDepth(RoutingContext rc) {
+    try {
+      RestParams p = new RestParams(rc.queryParams());
+      String symbol = p.symbol(histories::containsKey);
+      Long limit = p.number("limit");
+      if (limit != null && limit < 1) {
+        throw BinanceError.badRequest(-1130, "Data sent for parameter 'limit' is not valid.");
+      }
+      int n = limit == null ? DEPTH_DEFAULT_LIMIT : (int) Math.min(DEPTH_MAX_LIMIT, limit);
+      reply(rc, 200, depth.snapshot(symbol, n).encode());
+    } catch (BinanceError e) {
+      fail(rc, e);
+    }
   }
 
   private void handlePing(RoutingContext rc) {

@@ -98,7 +98,8 @@ final class RestGuard {
           : tooMuch());
       return;
     }
-    int weight = RestApi.weightOf(rc.request().path(), rc.request().getParam("symbol") != null);
+    int weight = RestApi.weightOf(rc.request().path(), rc.request().getParam("symbol") != null,
+        rc.request().getParam("limit"));
     WeightLimiter.Decision d = limiter.charge(ip, weight, nowNanos);
     if (!d.allowed()) {
       ban(ip, nowNanos, d.retryAfterSeconds());

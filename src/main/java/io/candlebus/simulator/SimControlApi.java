@@ -18,7 +18,7 @@ final class SimControlApi {
   static final long MAX_RETRY_AFTER_S = 3 * 24 * 3600L;  // Binance's longest ban
   static final long MAX_CLOSE_AFTER_MS = 3_600_000L;
   private static final Set<String> POSTS = Set.of("/sim/drop", "/sim/silence", "/sim/skip", "/sim/lose",
-      "/sim/shutdown", "/sim/rest-fault", "/sim/malformed");
+      "/sim/shutdown", "/sim/rest-fault", "/sim/malformed", "/sim/depth-skip", "/sim/stale-snapshot");
 
   /** A bad or missing query parameter. */
   private static final class BadParameter extends RuntimeException {
@@ -45,6 +45,8 @@ final class SimControlApi {
     router.post("/sim/shutdown").handler(this::handleShutdown);
     router.post("/sim/rest-fault").handler(this::handleRestFault);
     router.post("/sim/malformed").handler(this::handleMalformed);
+    router.post("/sim/depth-skip").handler(this::handleDepthSkip);
+    router.post("/sim/stale-snapshot").handler(this::handleStaleSnapshot);
     router.get("/sim/stats").handler(this::handleStats);
     router.route("/sim/*").handler(this::handleUnknown);
   }
@@ -64,6 +66,28 @@ final class SimControlApi {
       Future<LongRange> r = lose ? sim.loseNextTrades(symbol, count) : sim.skipNextTrades(symbol, count);
       answer(rc, r.map(range -> new JsonObject().put("symbol", symbol).put(lose ? "lost" : "skipped", count)
           .put("first", range.first()).put("last", range.last())));
+    } catch (BadParameter e) {
+      badRequest(rc, e);
+    }
+  }
+
+  private void handleDepthSkip(RoutingContext rc) {
+    try {
+      String symbol = symbol(rc);
+      int count = (int) number(rc, "count", 1, MAX_COUNT);
+      answer(rc, sim.skipDepthDiffs(symbol, count).map(n -> new JsonObject().put("symbol", symbol)
+          .put("skippedDiffs", n)));
+    } catch (BadParameter e) {
+      badRequest(rc, e);
+    }
+  }
+
+  private void handleStaleSnapshot(RoutingContext rc) {
+    try {
+      String symbol = symbol(rc);
+      int count = (int) number(rc, "count", 1, MAX_COUNT);
+      answer(rc, sim.staleDepthSnapshots(symbol, count).map(id -> new JsonObject().put("symbol", symbol)
+          .put("staleSnapshots", count).put("lastUpdateId", id)));
     } catch (BadParameter e) {
       badRequest(rc, e);
     }

@@ -1,0 +1,149 @@
+package io.candlebus.simulator;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+
+/**
+ * The simulator's order books: one {@link SimBook} per symbol, stepped on every tick from the symbol's last
+ * trade price; {@code <s>@depth@100ms} diffs every 100 ms (real time, as on Binance), {@code <s>@depth5|10|20@100ms}
+ * partial books, {@code <s>@bookTicker} on every change of the best levels, and the snapshots of
+ * {@code /api/v3/depth}. Faults: diffs left out of the stream (a hole) and stale snapshots. Event loop only.
+ */
+final class DepthEngine {
+  static final long DIFF_NANOS = 100_000_000L;
+  static final int[] PARTIAL_LEVELS = {5, 10, 20};
+
+  private record StaleFault(SimBook.Snapshot snapshot, int remaining) {}
+
+  private final SimClock clock;
+  private final Map<String, TradeHistory> histories;
+  private final Map<String, SimBook> books = new LinkedHashMap<>();
+  private final Map<String, Integer> diffsToSkip = new HashMap<>();
+  private final Map<String, StaleFault> stale = new HashMap<>();
+  private ConnectionRegistry registry;
+  private long lastDiffNanos;
+
+  DepthEngine(SimClock clock, Map<String, TradeHistory> histories, long seed) {
+    this.clock = clock;
+    this.histories = histories;
+    histories.keySet().forEach(s -> books.put(s, new SimBook(s, seed)));
+  }
+
+  void attach(ConnectionRegistry r) {
+    this.registry = r;
+  }
+
+  void tick(long nanos) {
+    long now = clock.now();
+    for (SimBook book : books.values()) {
+      histories.get(book.symbol()).priceBefore(now + 1).ifPresent(p -> book.step(p, id -> bookTicker(book, id)));
+    }
+    if (nanos - lastDiffNanos < DIFF_NANOS) {
+      return;
+    }
+    lastDiffNanos = nanos;
+    for (SimBook book : books.values()) {
+      SimBook.Pending p = book.takePending();
+      String lower = book.symbol().toLowerCase(Locale.ROOT);
+      if (p != null && !skipped(book.symbol())) {
+        send(lower + "@depth@100ms", new JsonObject().put("e", "depthUpdate").put("E", now)
+            .put("s", book.symbol()).put("U", p.first()).put("u", p.last())
+            .put("b", levels(p.bids())).put("a", levels(p.asks())).encode());
+      }
+      for (int n : PARTIAL_LEVELS) {
+        String stream = lower + "@depth" + n + "@100ms";
+        if (!registry.subscribers(stream).isEmpty()) {
+          send(stream, partial(book.snapshot(), n).encode());
+        }
+      }
+    }
+  }
+
+  private boolean skipped(String symbol) {
+    Integer n = diffsToSkip.get(symbol);
+    if (n == null) {
+      return false;
+    }
+    if (n <= 1) {
+      diffsToSkip.remove(symbol);
+    } else {
+      diffsToSkip.put(symbol, n - 1);
+    }
+    return true;
+  }
+
+  private void bookTicker(SimBook book, long id) {
+    String stream = book.symbol().toLowerCase(Locale.ROOT) + "@bookTicker";
+    var bid = book.bestBid();
+    var ask = book.bestAsk();
+    if (bid != null && ask != null && !registry.subscribers(stream).isEmpty()) {
+      send(stream, new JsonObject().put("u", id).put("s", book.symbol()).put("b", BinanceJson.dec8(bid.getKey()))
+          .put("B", BinanceJson.dec8(bid.getValue())).put("a", BinanceJson.dec8(ask.getKey()))
+          .put("A", BinanceJson.dec8(ask.getValue())).encode());
+    }
+  }
+
+  private void send(String stream, String payload) {
+    Set<WsConnection> subs = registry.subscribers(stream);
+    subs.forEach(c -> c.send(stream, payload));
+  }
+
+  /** {@code GET /api/v3/depth}: the best {@code limit} levels a side now, or a stale copy while that fault lasts. */
+  JsonObject snapshot(String symbol, int limit) {
+    StaleFault f = stale.get(symbol);
+    SimBook.Snapshot s;
+    if (f != null) {
+      s = f.snapshot();
+      if (f.remaining() <= 1) {
+        stale.remove(symbol);
+      } else {
+        stale.put(symbol, new StaleFault(s, f.remaining() - 1));
+      }
+    } else {
+      s = books.get(symbol).snapshot();
+    }
+    return partial(s, limit);
+  }
+
+  /** The next {@code count} diffs of {@code symbol} are not streamed: a hole in the update ids. */
+  int skipDiffs(String symbol, int count) {
+    diffsToSkip.merge(symbol, count, Integer::sum);
+    return count;
+  }
+
+  /** The next {@code count} snapshots of {@code symbol} are the book as it is now; returns its update id. */
+  long staleSnapshots(String symbol, int count) {
+    SimBook.Snapshot s = books.get(symbol).snapshot();
+    stale.put(symbol, new StaleFault(s, count));
+    return s.lastUpdateId();
+  }
+
+  private static JsonObject partial(SimBook.Snapshot s, int n) {
+    return new JsonObject().put("lastUpdateId", s.lastUpdateId()).put("bids", levels(s.bids(), n))
+        .put("asks", levels(s.asks(), n));
+  }
+
+  private static JsonArray levels(Map<BigDecimal, BigDecimal> levels) {
+    JsonArray out = new JsonArray();
+    levels.forEach((p, q) -> out.add(new JsonArray().add(BinanceJson.dec8(p)).add(BinanceJson.dec8(q))));
+    return out;
+  }
+
+  private static JsonArray levels(NavigableMap<BigDecimal, BigDecimal> side, int n) {
+    JsonArray out = new JsonArray();
+    for (var e : side.entrySet()) {
+      if (out.size() == n) {
+        break;
+      }
+      out.add(new JsonArray().add(BinanceJson.dec8(e.getKey())).add(BinanceJson.dec8(e.getValue())));
+    }
+    return out;
+  }
+}
