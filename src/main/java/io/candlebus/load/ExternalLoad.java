@@ -9,7 +9,6 @@ import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,8 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -77,7 +74,7 @@ final class ExternalLoad {
       BinanceSimulator sim = new BinanceSimulator(SimulatorOptions.defaults().withSymbols(all).withRate(0.001)
           .withHistoryMinutes(0));
       simVertx.deployVerticle(sim).await(60, TimeUnit.SECONDS);
-      int port = freePort();
+      int port = LoadTest.freePort();
       Map<String, String> env = Map.of("CANDLEBUS_HTTP_PORT", String.valueOf(port), "CANDLEBUS_HTTP_HOST",
           "127.0.0.1", "CANDLEBUS_BINANCE_WS_URL", sim.wsBaseUrl(), "CANDLEBUS_BINANCE_REST_URL",
           sim.restBaseUrl(), "CANDLEBUS_SYMBOLS", String.join(",", ours), "CANDLEBUS_INTERVALS", "1m",
@@ -100,7 +97,7 @@ final class ExternalLoad {
         new IdleConnections(out, clientVertx, gateway, port, cookie).run(o.idle(), o.seconds());
         return 0;
       }
-      int relayPort = freePort();
+      int relayPort = LoadTest.freePort();
       String streams = baselines.stream().map(LoadFeed::stream).collect(Collectors.joining("/"));
       relay = ChildProcess.start("relay", serverCpus, PlainRelay.class.getName(),
           List.of(sim.wsBaseUrl() + "/stream?streams=" + streams, String.valueOf(relayPort)), Map.of(), dir);
@@ -134,13 +131,13 @@ final class ExternalLoad {
     LoadMeasure m = feed.newMeasure((long) o.rate() * (o.seconds() + o.warmupSeconds()));
     LoadClients clients = new LoadClients(clientVertx, o.clients());
     clients.bridgeAll(o.clients(), port, cookie, feed.symbols(), m, n -> {}).await(120, TimeUnit.SECONDS);
-    double dropped0 = droppedTrades(port, cookie);
+    double dropped0 = LoadTest.metric(port, cookie, "candlebus_bridge_dropped_trades_total");
     double cpu = measureCpu(gateway, () -> feed.run(simVertx, o.rate(), o.warmupSeconds(), o.seconds(), m,
         o.clients()));
     clients.close().await(60, TimeUnit.SECONDS);
     gateway.checkAlive();
     return print(new Row("candlebus", round, m, cpu, String.format("; dropped for slow clients %.0f",
-        droppedTrades(port, cookie) - dropped0)));
+        LoadTest.metric(port, cookie, "candlebus_bridge_dropped_trades_total") - dropped0)));
   }
 
   private Row runBaseline(int round, Vertx simVertx, Vertx clientVertx, LoadFeed feed, ChildProcess relay,
@@ -227,17 +224,6 @@ final class ExternalLoad {
     }
   }
 
-  /** The gateway's own count of trades dropped for slow clients, from {@code /metrics}. */
-  static double droppedTrades(int port, String cookie) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-            "http://127.0.0.1:" + port + "/metrics")).header("Cookie", "candlebus.session=" + cookie)
-            .timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    Matcher m = Pattern.compile("(?m)^candlebus_bridge_dropped_trades_total(?:\\{[^}]*})? ([0-9.eE+]+)")
-        .matcher(r.body());
-    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-  }
-
   /** The CPUs this process may run on ({@code Cpus_allowed_list}), else 0..n-1. */
   static List<Integer> allowedCpus() {
     List<Integer> cpus = new ArrayList<>();
@@ -275,12 +261,6 @@ final class ExternalLoad {
           .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
     } catch (IOException e) {
       return "unknown CPU";
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

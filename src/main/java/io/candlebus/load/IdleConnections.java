@@ -6,13 +6,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -126,12 +121,7 @@ final class IdleConnections {
   }
 
   private int sockets() throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-            "http://127.0.0.1:" + port + "/metrics")).header("Cookie", "candlebus.session=" + cookie)
-            .timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    Matcher m = Pattern.compile("(?m)^candlebus_bridge_sockets(?:\\{[^}]*})? ([0-9.eE+]+)").matcher(r.body());
-    return m.find() ? (int) Double.parseDouble(m.group(1)) : -1;
+    return (int) LoadTest.metric(port, cookie, "candlebus_bridge_sockets");
   }
 
   /** The bytes of the live objects of a JVM (its class histogram, which runs a full GC first), in KB. */

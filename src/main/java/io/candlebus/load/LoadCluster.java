@@ -12,8 +12,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,7 +55,7 @@ final class LoadCluster {
       }
       c.clustered = true;
       c.database = EmbeddedDatabase.startBlocking(dir.resolve("pg"));
-      int port = freePort();
+      int port = LoadTest.freePort();
       List<String> members = new ArrayList<>();
       for (int i = 0; i < nodes; i++) {
         members.add("127.0.0.1:" + (port + i));
@@ -148,12 +146,6 @@ final class LoadCluster {
     }
     if (database != null) {
       database.stopBlocking();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

@@ -14,19 +14,24 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code loadtest [--clients N] [--rate FRAMES_PER_S] [--seconds S] [--symbols K] [--warmup S] [--nodes M]}: the
@@ -152,6 +157,24 @@ public final class LoadTest {
         TimeUnit.SECONDS);
     pool.close();
     return login(port, "loadtest", password);
+  }
+
+  /** A free loopback port for a server the command starts. */
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** One value of a gateway's {@code /metrics} (the first series of {@code name}), NaN when absent. */
+  static double metric(int port, String cookie, String name) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+            "http://127.0.0.1:" + port + "/metrics")).header("Cookie", "candlebus.session=" + cookie)
+            .timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? ([0-9.eE+]+)")
+        .matcher(r.body());
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
   }
 
   /** Logs in over HTTP; the session cookie's value. */

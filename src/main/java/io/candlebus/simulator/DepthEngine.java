@@ -120,7 +120,7 @@ final class DepthEngine {
 
   /** The next {@code count} snapshots of {@code symbol} are the book as it is now; returns its update id. */
   long staleSnapshots(String symbol, int count) {
-    SimBook.Snapshot s = books.get(symbol).snapshot();
+    SimBook.Snapshot s = books.get(symbol).copy();
     stale.put(symbol, new StaleFault(s, count));
     return s.lastUpdateId();
   }

@@ -2,7 +2,9 @@ package io.candlebus.simulator;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -59,7 +61,7 @@ final class SimBook {
       // 1e-5 of the price, a power of ten; never finer than Binance's 8 decimals
       tick = BigDecimal.ONE.movePointLeft(Math.min(8, 5 - (price.precision() - price.scale() - 1)));
     }
-    String top = top();
+    List<Map.Entry<BigDecimal, BigDecimal>> top = top();
     for (BigDecimal p : bids.headMap(price, true).keySet().toArray(BigDecimal[]::new)) {
       change(true, p, BigDecimal.ZERO);
     }
@@ -80,7 +82,7 @@ final class SimBook {
       if (qty.signum() == 0 && !(bid ? bids : asks).containsKey(p)) {
         continue; // removing what is not there changes nothing
       }
-      String before = top();
+      List<Map.Entry<BigDecimal, BigDecimal>> before = top();
       change(bid, p.setScale(8, RoundingMode.UNNECESSARY), qty);
       if (!before.equals(top())) {
         topChanged.accept(updateId);
@@ -114,7 +116,14 @@ final class SimBook {
     return p;
   }
 
+  /** The book now, as read-only views: for an answer written at once. */
   Snapshot snapshot() {
+    return new Snapshot(updateId, Collections.unmodifiableNavigableMap(bids),
+        Collections.unmodifiableNavigableMap(asks));
+  }
+
+  /** The book now, copied: for keeping (a stale snapshot served later). */
+  Snapshot copy() {
     return new Snapshot(updateId, new TreeMap<>(bids), new TreeMap<>(asks));
   }
 
@@ -126,7 +135,8 @@ final class SimBook {
     return asks.firstEntry();
   }
 
-  private String top() {
-    return bids.firstEntry() + "|" + asks.firstEntry();
+  /** The best bid and ask entries (immutable, compared by price and quantity); null for an empty side. */
+  private List<Map.Entry<BigDecimal, BigDecimal>> top() {
+    return Arrays.asList(bids.firstEntry(), asks.firstEntry());
   }
 }
