@@ -59,7 +59,9 @@ public final class Demo {
     return new CandlebusConfig(c.httpPort(), c.httpHost(), c.publicOrigins(), URI.create(simulator.wsBaseUrl()),
         URI.create(simulator.restBaseUrl()), c.symbols(), c.intervals(), c.historyLimit(), Optional.empty(),
         dataDir, false, c.clusterMembers(), c.clusterHost(), c.clusterPort(), c.role(), c.upstreamMaxAgeMs(),
-        c.upstreamSilenceMs(), c.httpInstances());
+        c.upstreamSilenceMs(), c.httpInstances(),
+        // the demo shows order books: the simulator's symbols unless depth.symbols names others
+        c.depth().enabled() ? c.depth() : c.depth().withSymbols(c.symbols()));
   }
 
   public static void deleteQuietly(Path dir) {

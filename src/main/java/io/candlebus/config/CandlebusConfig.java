@@ -25,7 +25,8 @@ public record CandlebusConfig(
     Role role,
     long upstreamMaxAgeMs,
     long upstreamSilenceMs,
-    int httpInstances) {
+    int httpInstances,
+    DepthSettings depth) {
 
   public CandlebusConfig {
     publicOrigins = List.copyOf(publicOrigins);
@@ -39,9 +40,15 @@ public record CandlebusConfig(
     return cluster ? List.of() : symbols;
   }
 
+  public CandlebusConfig withDepth(DepthSettings newDepth) {
+    return new CandlebusConfig(httpPort, httpHost, publicOrigins, binanceWsUrl, binanceRestUrl, symbols, intervals,
+        historyLimit, pgUrl, dataDir, cluster, clusterMembers, clusterHost, clusterPort, role,
+        upstreamMaxAgeMs, upstreamSilenceMs, httpInstances, newDepth);
+  }
+
   public CandlebusConfig withHttpPort(int port) {
     return new CandlebusConfig(port, httpHost, publicOrigins, binanceWsUrl, binanceRestUrl, symbols, intervals,
         historyLimit, pgUrl, dataDir, cluster, clusterMembers, clusterHost, clusterPort, role,
-        upstreamMaxAgeMs, upstreamSilenceMs, httpInstances);
+        upstreamMaxAgeMs, upstreamSilenceMs, httpInstances, depth);
   }
 }

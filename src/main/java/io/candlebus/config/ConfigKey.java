@@ -19,7 +19,12 @@ public enum ConfigKey {
   CLUSTER_PORT("cluster.port", "CANDLEBUS_CLUSTER_PORT"),
   ROLE("role", "CANDLEBUS_ROLE"),
   UPSTREAM_MAX_AGE_MS("upstream.max.age.ms", "CANDLEBUS_UPSTREAM_MAX_AGE_MS"),
-  UPSTREAM_SILENCE_MS("upstream.silence.ms", "CANDLEBUS_UPSTREAM_SILENCE_MS");
+  UPSTREAM_SILENCE_MS("upstream.silence.ms", "CANDLEBUS_UPSTREAM_SILENCE_MS"),
+  DEPTH_SYMBOLS("depth.symbols", "CANDLEBUS_DEPTH_SYMBOLS"),
+  DEPTH_LEVELS("depth.levels", "CANDLEBUS_DEPTH_LEVELS"),
+  DEPTH_SNAPSHOT_LIMIT("depth.snapshot.limit", "CANDLEBUS_DEPTH_SNAPSHOT_LIMIT"),
+  DEPTH_RECORD_DIR("depth.record.dir", "CANDLEBUS_DEPTH_RECORD_DIR"),
+  DEPTH_RECORD_SLICE("depth.record.slice", "CANDLEBUS_DEPTH_RECORD_SLICE");
 
   private final String jsonKey;
   private final String envVar;

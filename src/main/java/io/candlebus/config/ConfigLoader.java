@@ -56,7 +56,12 @@ public final class ConfigLoader {
         .put("cluster.port", 5701)
         .put("role", "all")
         .put("upstream.max.age.ms", DEFAULT_MAX_AGE_MS)
-        .put("upstream.silence.ms", 30_000);
+        .put("upstream.silence.ms", 30_000)
+        .put("depth.symbols", "")
+        .put("depth.levels", 5)
+        .put("depth.snapshot.limit", 1000)
+        .put("depth.record.dir", "")
+        .put("depth.record.slice", "1m");
   }
 
   private ConfigLoader() {}
@@ -124,7 +129,24 @@ public final class ConfigLoader {
     int maxAge = intRange(raw.get(ConfigKey.UPSTREAM_MAX_AGE_MS), 1_000, 24 * 3_600_000 - 60_000);
     int silence = intRange(raw.get(ConfigKey.UPSTREAM_SILENCE_MS), 500, 3_600_000);
     return new CandlebusConfig(port, host, origins, ws, rest, symbols, intervals, historyLimit, pgUrl, dataDir,
-        cluster, members, clusterHost, clusterPort, role, maxAge, silence, instances);
+        cluster, members, clusterHost, clusterPort, role, maxAge, silence, instances, depth(raw));
+  }
+
+  private static DepthSettings depth(Map<ConfigKey, Raw> raw) {
+    Raw symbolsRaw = raw.get(ConfigKey.DEPTH_SYMBOLS);
+    List<String> symbols = symbolsRaw.value.isBlank() ? List.of() : symbols(symbolsRaw);
+    Raw levelsRaw = raw.get(ConfigKey.DEPTH_LEVELS);
+    int levels = intRange(levelsRaw, 1, 20);
+    if (!DepthSettings.LEVELS.contains(levels)) {
+      throw bad(levelsRaw, "expected 5, 10 or 20 (the levels of Binance's partial books)");
+    }
+    int limit = intRange(raw.get(ConfigKey.DEPTH_SNAPSHOT_LIMIT), 1, DepthSettings.MAX_SNAPSHOT_LIMIT);
+    Raw dirRaw = raw.get(ConfigKey.DEPTH_RECORD_DIR);
+    Optional<Path> dir = dirRaw.value.isBlank() ? Optional.empty() : Optional.of(path(dirRaw));
+    Raw sliceRaw = raw.get(ConfigKey.DEPTH_RECORD_SLICE);
+    RecordSlice slice = RecordSlice.fromCode(sliceRaw.value.trim())
+        .orElseThrow(() -> bad(sliceRaw, "expected 1m, 1h or 1d"));
+    return new DepthSettings(symbols, levels, limit, dir, slice);
   }
 
   private static JsonObject readFile(Path file) {
