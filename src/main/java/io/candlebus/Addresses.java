@@ -14,6 +14,7 @@ public final class Addresses {
   public static final String MARKET_CANDLE_PREFIX = "market.candle.";
   public static final String MARKET_STATUS = "market.status";
   public static final String ALERTS_PREFIX = "alerts.";
+  public static final String MARKET_DEPTH_PREFIX = "market.depth.";
 
   public static String trade(String symbol) {
     return MARKET_TRADE_PREFIX + symbol;
@@ -21,6 +22,25 @@ public final class Addresses {
 
   public static String candle(String symbol, Interval interval) {
     return MARKET_CANDLE_PREFIX + symbol + "." + interval.code();
+  }
+
+  public static String depth(String symbol) {
+    return MARKET_DEPTH_PREFIX + symbol;
+  }
+
+  // --- order books ---
+  /**
+   * Request/reply, per symbol and cluster-wide (only the node keeping that book answers): {@code {limit}} → the
+   * book as on {@code market.depth.<S>} with up to {@code limit} levels a side; fails 503 while it is rebuilt.
+   */
+  public static final String DEPTH_BOOK_PREFIX = "depth.book.";
+  /** {@code DepthTick} (local): the 100 ms rows of the live books, to the recorder, in tick order. */
+  public static final String DEPTH_RECORD = "depth.record";
+  /** Request/reply: {@code {problem?, rowsWritten, rowsDropped}} from the recorder, for {@code /ready}. */
+  public static final String DEPTH_RECORDER_STATUS = "depth.recorder.status";
+
+  public static String depthBook(String symbol) {
+    return DEPTH_BOOK_PREFIX + symbol;
   }
 
   // --- internal, local to the ingest node: Java objects through local codecs ---

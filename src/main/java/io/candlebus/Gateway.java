@@ -9,6 +9,7 @@ import io.candlebus.persistence.PersistenceVerticle;
 import io.candlebus.upstream.BackfillVerticle;
 import io.candlebus.upstream.RefetchVerticle;
 import io.candlebus.upstream.ConnectionBudget;
+import io.candlebus.upstream.DepthVerticle;
 import io.candlebus.upstream.ExchangeInfoVerticle;
 import io.candlebus.upstream.RestWeightLimiter;
 import io.candlebus.upstream.UpstreamVerticle;
@@ -109,6 +110,8 @@ public final class Gateway {
           .compose(v -> g.add(g.backfill))
           .compose(v -> g.add(new UpstreamVerticle(config, registry, limiter, connections)))
           .compose(v -> g.add(new ExchangeInfoVerticle(config, limiter, registry)))
+          .compose(v -> config.depth().enabled()
+              ? g.add(new DepthVerticle(config, registry, limiter, connections)) : Future.succeededFuture())
           .compose(v -> g.add(new AlertsVerticle(config, registry)));
       if (config.cluster()) {
         chain = chain.compose(v -> g.add(new OwnershipVerticle(config, registry, limiter, connections)));

@@ -19,7 +19,7 @@ public final class BookSync {
   public enum Outcome { BUFFERED, APPLIED, IGNORED, LIVE, RESYNC }
 
   /** Why a book was discarded (or a snapshot not used). */
-  public enum Reason { GAP, CROSSED, STALE_SNAPSHOT, BUFFER_FULL }
+  public enum Reason { GAP, CROSSED, STALE_SNAPSHOT, BUFFER_FULL, DISCONNECTED }
 
   /** What a diff or snapshot did; {@code fetchSnapshot}: the caller should now fetch one. */
   public record Step(Outcome outcome, Reason reason, boolean fetchSnapshot) {
@@ -63,6 +63,9 @@ public final class BookSync {
         return Step.FETCH;
       }
       case AWAITING_SNAPSHOT -> {
+        if (d.finalId() <= buffer.peekLast().finalId()) {
+          return Step.IGNORED; // the same diff again, from a connection replacing another
+        }
         if (d.firstId() != buffer.peekLast().finalId() + 1) {
           // a hole while buffering: what is buffered cannot be bridged; a snapshot on its way may still be
           startBuffer(d);
@@ -120,6 +123,16 @@ public final class BookSync {
       return Step.resync(Reason.CROSSED, false);
     }
     return Step.LIVE;
+  }
+
+  /**
+   * The stream was interrupted (its connection dropped): whatever the book holds may be missing updates. Returns
+   * the resync to count, or null when there was no book or buffer to lose.
+   */
+  public Step reset() {
+    boolean had = state != State.WAITING_FOR_DIFF;
+    discard();
+    return had ? Step.resync(Reason.DISCONNECTED, false) : null;
   }
 
   private void startBuffer(DepthDiff d) {

@@ -17,8 +17,21 @@ public final class DepthParser {
 
   /** A frame that is not what it claims to be. */
   public static final class MalformedDepth extends IllegalArgumentException {
-    public MalformedDepth(String message) {
+    private final String kind;
+
+    public MalformedDepth(String kind, String message) {
       super(message);
+      this.kind = kind;
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this; // thrown for every bad frame: a stack trace would cost more than the frame
+    }
+
+    /** A short label of what was wrong, for a counter: a few fixed values, never the frame's content. */
+    public String kind() {
+      return kind;
     }
   }
 
@@ -28,12 +41,12 @@ public final class DepthParser {
   public static DepthDiff diff(String json) {
     JsonNode n = data(read(json));
     if (!"depthUpdate".equals(n.path("e").asText(null))) {
-      throw new MalformedDepth("not a depthUpdate");
+      throw new MalformedDepth("not_depth_update", "not a depthUpdate");
     }
     long first = id(n, "U");
     long last = id(n, "u");
     if (last < first) {
-      throw new MalformedDepth("u " + last + " before U " + first);
+      throw new MalformedDepth("bad_ids", "u " + last + " before U " + first);
     }
     return new DepthDiff(text(n, "s"), id(n, "E"), first, last, levels(n, "b"), levels(n, "a"));
   }
@@ -53,11 +66,11 @@ public final class DepthParser {
     try {
       JsonNode n = JSON.readTree(json);
       if (n == null || !n.isObject()) {
-        throw new MalformedDepth("not a JSON object");
+        throw new MalformedDepth("not_an_object", "not a JSON object");
       }
       return n;
     } catch (JsonProcessingException e) {
-      throw new MalformedDepth("invalid JSON");
+      throw new MalformedDepth("invalid_json", "invalid JSON");
     }
   }
 
@@ -69,7 +82,7 @@ public final class DepthParser {
   private static long id(JsonNode n, String field) {
     JsonNode v = n.get(field);
     if (v == null || !v.canConvertToExactIntegral() || !v.canConvertToLong() || v.asLong() < 0) {
-      throw new MalformedDepth("missing or bad " + field);
+      throw new MalformedDepth("bad_field", "missing or bad " + field);
     }
     return v.asLong();
   }
@@ -77,7 +90,7 @@ public final class DepthParser {
   private static String text(JsonNode n, String field) {
     JsonNode v = n.get(field);
     if (v == null || !v.isTextual() || v.asText().isEmpty()) {
-      throw new MalformedDepth("missing or bad " + field);
+      throw new MalformedDepth("bad_field", "missing or bad " + field);
     }
     return v.asText();
   }
@@ -85,17 +98,17 @@ public final class DepthParser {
   private static List<Level> levels(JsonNode n, String field) {
     JsonNode side = n.get(field);
     if (side == null || !side.isArray()) {
-      throw new MalformedDepth("missing or bad " + field);
+      throw new MalformedDepth("bad_field", "missing or bad " + field);
     }
     List<Level> out = new ArrayList<>(side.size());
     for (JsonNode level : side) {
       if (!level.isArray() || level.size() < 2) {
-        throw new MalformedDepth("bad level in " + field);
+        throw new MalformedDepth("bad_level", "bad level in " + field);
       }
       BigDecimal price = decimal(level.get(0), field);
       BigDecimal quantity = decimal(level.get(1), field);
       if (price.signum() <= 0 || quantity.signum() < 0) {
-        throw new MalformedDepth("bad level in " + field + ": " + price + " " + quantity);
+        throw new MalformedDepth("bad_level", "bad level in " + field + ": " + price + " " + quantity);
       }
       out.add(new Level(price, quantity));
     }
@@ -104,12 +117,12 @@ public final class DepthParser {
 
   private static BigDecimal decimal(JsonNode v, String field) {
     if (v == null || !v.isTextual()) {
-      throw new MalformedDepth("missing or bad decimal in " + field);
+      throw new MalformedDepth("bad_decimal", "missing or bad decimal in " + field);
     }
     try {
       return new BigDecimal(v.asText());
     } catch (NumberFormatException e) {
-      throw new MalformedDepth("bad decimal in " + field + ": " + v.asText());
+      throw new MalformedDepth("bad_decimal", "bad decimal in " + field + ": " + v.asText());
     }
   }
 }

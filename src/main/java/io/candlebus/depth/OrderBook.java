@@ -70,6 +70,14 @@ public final class OrderBook {
     return top(asks, n);
   }
 
+  public int bidCount() {
+    return bids.size();
+  }
+
+  public int askCount() {
+    return asks.size();
+  }
+
   /** Levels held on both sides. */
   public int levels() {
     return bids.size() + asks.size();

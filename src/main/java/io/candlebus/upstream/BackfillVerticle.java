@@ -100,7 +100,11 @@ public final class BackfillVerticle extends VerticleBase {
     return latest.compose(l -> rest.exchangeInfo().compose(info -> backfillAll(info, l, symbols)))
         .compose(this::stitch)
         .recover(e -> {
-          log.error("backfill stopped: {}", e.getMessage());
+          if (stopped) {
+            log.info("backfill ended with the node ({})", e.toString()); // its HTTP client was closed under it
+          } else {
+            log.error("backfill stopped: {}", e.toString());
+          }
           return Future.succeededFuture();
         });
   }

@@ -15,6 +15,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.candlebus.depth.DepthParser;
+import io.candlebus.depth.DepthSnapshot;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.util.ArrayList;
@@ -101,6 +103,17 @@ public final class BinanceRest {
           }
           return out;
         });
+  }
+
+  /** {@code /api/v3/depth}: the book's best {@code limit} levels a side, weighed by limit as Binance does. */
+  public Future<DepthSnapshot> depth(String symbol, int limit) {
+    return get("/api/v3/depth?symbol=" + symbol + "&limit=" + limit, depthWeight(limit))
+        .map(b -> DepthParser.snapshot(b.toString()));
+  }
+
+  /** Binance's weight of {@code /api/v3/depth}: 1–100 levels 5, –500 25, –1000 50, –5000 250. */
+  public static int depthWeight(int limit) {
+    return limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1_000 ? 50 : 250;
   }
 
   /** One row of the kline array layout (notes §2.3); closed when its close time is before {@code serverNow}. */

@@ -91,6 +91,7 @@ public final class HttpVerticle extends VerticleBase {
     new CandlesRoutes(vertx, config).mount(router);
     new AlertsRoutes(vertx, config).mount(router);
     new MarketsRoutes(vertx).mount(router);
+    new DepthRoutes(vertx, config).mount(router);
     router.get("/metrics").handler(AuthRoutes::requireApiUser).handler(this::handleMetrics);
     router.route().handler(AuthRoutes::requirePageUser);
     router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html"));
@@ -134,9 +135,17 @@ public final class HttpVerticle extends VerticleBase {
     Future<String> database = vertx.eventBus().request(Addresses.DB_PING, null, PROBE)
         .map(m -> (String) null)
         .otherwise(e -> "database: " + e.getMessage());
-    Future.all(upstream, database).onComplete(ar -> {
+    Future<String> recorder = config.depth().recordDir().isEmpty() ? Future.succeededFuture()
+        : vertx.eventBus().<JsonObject>request(Addresses.DEPTH_RECORDER_STATUS, null, PROBE)
+            .map(m -> {
+              body.put("depthRecorder", m.body());
+              String problem = m.body().getString("problem");
+              return problem == null ? (String) null : "depth recorder: " + problem;
+            })
+            .otherwise(e -> "depth recorder: no answer (" + e.getMessage() + ")");
+    Future.all(upstream, database, recorder).onComplete(ar -> {
       List<String> reasons = new ArrayList<>();
-      for (Future<String> f : List.of(upstream, database)) {
+      for (Future<String> f : List.of(upstream, database, recorder)) {
         if (f.result() != null) {
           reasons.add(f.result());
         }

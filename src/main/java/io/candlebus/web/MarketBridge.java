@@ -67,6 +67,7 @@ final class MarketBridge {
       }
     }
     allowedMarketAddresses.add(Addresses.MARKET_STATUS);
+    config.depth().symbols().forEach(s -> allowedMarketAddresses.add(Addresses.depth(s)));
     Counter delivered = registry.counter("candlebus_bridge_messages_total");
     Counter dropped = registry.counter("candlebus_bridge_dropped_trades_total");
     Counter conflated = registry.counter("candlebus_bridge_conflated_candles_total");

@@ -118,4 +118,32 @@ class BookSyncTest {
     assertThat(s.onSnapshot(snapshot(id)).outcome()).isEqualTo(Outcome.LIVE);
     return s;
   }
+
+  @Test
+  void theSameDiffTwiceWhileBufferingIsNoHole() {
+    // a connection replacing another delivers the diffs the old one already did
+    BookSync s = new BookSync("BNBBTC");
+    s.onDiff(diff(100, 105, List.of(), List.of()));
+    s.onDiff(diff(106, 110, List.of(), List.of()));
+    assertThat(s.onDiff(diff(106, 110, List.of(), List.of())).outcome()).isEqualTo(Outcome.IGNORED);
+    assertThat(s.onDiff(diff(100, 105, List.of(), List.of())).outcome()).isEqualTo(Outcome.IGNORED);
+    assertThat(s.onDiff(diff(111, 112, List.of(l("9.99", "1")), List.of())).outcome())
+        .isEqualTo(Outcome.BUFFERED);
+    assertThat(s.onSnapshot(snapshot(104)).outcome()).isEqualTo(Outcome.LIVE);
+    assertThat(s.book().updateId()).isEqualTo(112);
+    assertThat(s.book().bids(5)).hasSize(3);
+  }
+
+  @Test
+  void aResetDiscardsTheBookAndSaysSoOnlyWhenThereWasOne() {
+    BookSync s = new BookSync("BNBBTC");
+    assertThat(s.reset()).as("nothing to lose yet").isNull();
+    s.onDiff(diff(100, 105, List.of(), List.of()));
+    s.onSnapshot(snapshot(104));
+    assertThat(s.book()).isNotNull();
+    assertThat(s.reset()).isEqualTo(new Step(Outcome.RESYNC, Reason.DISCONNECTED, false));
+    assertThat(s.book()).isNull();
+    assertThat(s.state()).isEqualTo(State.WAITING_FOR_DIFF);
+    assertThat(s.onDiff(diff(300, 301, List.of(), List.of())).fetchSnapshot()).isTrue();
+  }
 }
