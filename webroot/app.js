@@ -6,6 +6,7 @@ import { MinimumPriceBox } from './alerts.js';
 import { Bridge } from './bridge.js';
 import { CandleChart } from './candle-chart.js';
 import { compareDecimals } from './decimal.js';
+import { DepthPanel } from './depth-panel.js';
 import { MarketsPanel } from './markets.js';
 import { beep, beepCount, unlockAudioOnFirstGesture } from './sound.js';
 import { StatusLights, upstreamFromReadiness } from './status.js';
@@ -39,6 +40,7 @@ let candleChart;
 let tradeChart;
 let minimumBox;
 let watchlist;
+let depthPanel;
 
 async function boot() {
   unlockAudioOnFirstGesture();
@@ -86,6 +88,7 @@ function buildParts() {
     onPick: pickSymbol,
   });
   bridge = new Bridge({ onOpen: bridgeOpened, onClose: bridgeClosed });
+  depthPanel = new DepthPanel(byTestId('depth-panel'), bridge);
   bridge.subscribe('market.status', (s) => lights.upstream(s.state, s.reason));
   bridge.subscribe(`alerts.${state.username}`, alertFired);
   byTestId('logout').addEventListener('click', logout);
@@ -147,6 +150,7 @@ async function showSymbol(symbol, interval) {
   minimumBox.select(symbol, null);
   state.tradeSubscription = bridge.subscribe(`market.trade.${symbol}`, tradeArrived);
   seedLastPrice();
+  depthPanel.show(symbol);
   await showInterval(interval);
 }
 

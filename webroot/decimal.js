@@ -47,3 +47,28 @@ export function compareDecimals(a, b) {
 export function decimalPlaces(text) {
   return isDecimal(text) ? parts(text).fraction.length : 0;
 }
+
+function scaled(text, places) {
+  const { whole, fraction } = parts(text);
+  return BigInt(whole + fraction.padEnd(places, '0'));
+}
+
+function unscaled(value, places) {
+  const negative = value < 0n;
+  const digits = (negative ? -value : value).toString().padStart(places + 1, '0');
+  const whole = digits.slice(0, digits.length - places);
+  const text = places === 0 ? whole : normalizeDecimal(`${whole}.${digits.slice(digits.length - places)}`);
+  return negative ? `-${text}` : text;
+}
+
+/** a + b, exactly ("0.1" + "0.2" is "0.3"). */
+export function addDecimals(a, b) {
+  const places = Math.max(decimalPlaces(a), decimalPlaces(b));
+  return unscaled(scaled(a, places) + scaled(b, places), places);
+}
+
+/** a − b, exactly; negative results carry a leading "-". */
+export function subtractDecimals(a, b) {
+  const places = Math.max(decimalPlaces(a), decimalPlaces(b));
+  return unscaled(scaled(a, places) - scaled(b, places), places);
+}

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareDecimals, decimalPlaces, isDecimal, normalizeDecimal } from '../decimal.js';
+import {
+  addDecimals, compareDecimals, decimalPlaces, isDecimal, normalizeDecimal, subtractDecimals,
+} from '../decimal.js';
 
 test('compares exactly where binary floating point cannot', () => {
   assert.equal(compareDecimals('0.30000000000000001', '0.3'), 1);
@@ -30,4 +32,15 @@ test('normalizes and counts places', () => {
   assert.equal(normalizeDecimal('0000'), '0');
   assert.equal(decimalPlaces('50405.910'), 2);
   assert.equal(decimalPlaces('3'), 0);
+});
+
+test('adds and subtracts exactly, for cumulative sizes and the spread', () => {
+  assert.equal(addDecimals('0.1', '0.2'), '0.3');
+  assert.equal(addDecimals('0.00012', '3'), '3.00012');
+  assert.equal(addDecimals('9007199254740993', '1'), '9007199254740994');
+  assert.equal(addDecimals('1.5', '2.5'), '4');
+  assert.equal(subtractDecimals('50000.1', '49999.99'), '0.11');
+  assert.equal(subtractDecimals('1', '1.000'), '0');
+  assert.equal(subtractDecimals('1', '1.25'), '-0.25');
+  assert.equal(subtractDecimals('0.01', '0.001'), '0.009');
 });

@@ -120,6 +120,17 @@ final class TradingPage {
     return browser.byTestId("min-price-input").getAttribute("value");
   }
 
+  /** A data attribute of the depth panel by its dataset name ({@code state}, {@code bestBid}, ...); "" if unset. */
+  String depth(String name) {
+    String v = browser.byTestId("depth-panel").getAttribute("data-" + name.replaceAll("([A-Z])", "-$1")
+        .toLowerCase(java.util.Locale.ROOT));
+    return v == null ? "" : v;
+  }
+
+  String depthText() {
+    return browser.byTestId("depth-panel").getText();
+  }
+
   String state(String testId) {
     return browser.byTestId(testId).getAttribute("data-state");
   }

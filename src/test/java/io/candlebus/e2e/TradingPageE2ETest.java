@@ -27,6 +27,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -63,6 +64,9 @@ class TradingPageE2ETest {
   static final List<JsonObject> candleMessages = Collections.synchronizedList(new ArrayList<>());
   static final AtomicLong latestTradeId = new AtomicLong();
   static String loggedIn; // whose session the browser holds
+  /** The simulator's bookTickers of BTCUSDT: book update id → "bestBid/bestAsk". */
+  static final java.util.concurrent.ConcurrentSkipListMap<Long, String> simBest =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
   TradingPage page;
 
   @BeforeAll
@@ -76,11 +80,23 @@ class TradingPageE2ETest {
     base = "http://localhost:" + proxy.port(); // the browser's origin: the one candlebus must allow
     String db = TestPostgres.newDatabaseUrl();
     gateway = await(Gateway.deploy(vertx, TestConfigs.against(sim, db, dir, Map.of(
-        "CANDLEBUS_INTERVALS", "1m,5m", "CANDLEBUS_HISTORY_LIMIT", "120", "CANDLEBUS_PUBLIC_ORIGIN", base))));
+        "CANDLEBUS_INTERVALS", "1m,5m", "CANDLEBUS_HISTORY_LIMIT", "120", "CANDLEBUS_PUBLIC_ORIGIN", base,
+        "CANDLEBUS_DEPTH_SYMBOLS", "BTCUSDT"))));
     proxy.target(gateway.httpPort());
     vertx.eventBus().<JsonObject>consumer(Addresses.candle("BTCUSDT", Interval.M1), m -> candleMessages.add(m.body()));
     vertx.eventBus().<JsonObject>consumer(Addresses.trade("BTCUSDT"),
         m -> latestTradeId.accumulateAndGet(m.body().getLong("tradeId", 0L), Math::max));
+    // the simulator's own word on its best levels, on every change: what the depth panel must show
+    var bookTickers = vertx.createWebSocketClient();
+    // a retry: once in a few runs the first handshake of the run was closed under it
+    await(bookTickers.connect(sim.port(), "127.0.0.1", "/stream?streams=btcusdt@bookTicker")
+        .recover(e -> vertx.timer(200).compose(v -> bookTickers.connect(sim.port(), "127.0.0.1",
+            "/stream?streams=btcusdt@bookTicker"))))
+        .textMessageHandler(text -> {
+          JsonObject t = new JsonObject(text).getJsonObject("data");
+          simBest.put(t.getLong("u"), plain(new BigDecimal(t.getString("b"))) + "/"
+              + plain(new BigDecimal(t.getString("a"))));
+        });
     TestUsers.create(vertx, db, VIEWER, "carol", "dave", "frank", "heidi", "ivan", "trader");
     await(gateway.backfillDone()); // a page loaded before the backfill ends could show its hole
     browser = new Browser();
@@ -300,6 +316,45 @@ class TradingPageE2ETest {
     assertThat(page.marketsNewCount()).as("seen now").isZero();
     assertThat(page.marketRows("")).isEqualTo(250);
     assertThat(page.marketRows(".is-new")).isZero();
+  }
+
+  @Test
+  void theDepthPanelShowsTheSimulatorsBestBidAndAskFollowsThemAndSaysWhenItResyncs() {
+    visitAs(VIEWER);
+    checkDepthPanelFollowsTheSimulator(4);
+
+    // the next snapshot is refused for 3 s: the rebuilt book takes that long, and the panel says so meanwhile
+    sim.restFault(429, 3, 1);
+    await(sim.skipDepthDiffs("BTCUSDT", 1));
+    browser.until("the panel says resyncing", d -> "resyncing".equals(page.depth("state")));
+    assertThat(page.depthText()).contains("resyncing");
+    assertThat(page.depth("bestBid")).isEmpty();
+    browser.until("the book back", Duration.ofSeconds(30), d -> "live".equals(page.depth("state")));
+    checkDepthPanelFollowsTheSimulator(2);
+
+    page.symbols().selectByVisibleText("ETHUSDT"); // not in depth.symbols
+    browser.until("no book for ETHUSDT", d -> "none".equals(page.depth("state")));
+    assertThat(page.depthText()).contains("No order book for ETHUSDT");
+  }
+
+  /** {@code changes} different best bid/ask pairs on the panel, each the simulator's at the shown update id. */
+  private void checkDepthPanelFollowsTheSimulator(int changes) {
+    Map<Long, String> shown = new java.util.TreeMap<>();
+    browser.until(changes + " different best bid/ask pairs", d -> {
+      Map<String, Object> p = browser.js("const e = document.querySelector('[data-testid=depth-panel]');"
+          + "return {state: e.dataset.state, bid: e.dataset.bestBid, ask: e.dataset.bestAsk,"
+          + " id: e.dataset.updateId};");
+      if ("live".equals(p.get("state"))) {
+        shown.put(Long.parseLong((String) p.get("id")), p.get("bid") + "/" + p.get("ask"));
+      }
+      return new java.util.HashSet<>(shown.values()).size() >= changes;
+    });
+    // checked afterwards: the simulator's bookTicker of an update may reach this test after the page showed it
+    shown.forEach((id, pair) -> {
+      var atOrBefore = simBest.floorEntry(id);
+      assertThat(atOrBefore).as("a bookTicker of the simulator at or before update " + id).isNotNull();
+      assertThat(pair).as("the panel at update " + id).isEqualTo(atOrBefore.getValue());
+    });
   }
 
   @Test
