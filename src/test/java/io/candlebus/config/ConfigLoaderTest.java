@@ -36,6 +36,7 @@ class ConfigLoaderTest {
     assertThat(c.clusterMembers()).containsExactly("127.0.0.1:5701");
     assertThat(c.clusterPort()).isEqualTo(5701);
     assertThat(c.role()).isEqualTo(Role.ALL);
+    assertThat(c.depth()).isEqualTo(DepthSettings.none()).satisfies(d -> assertThat(d.enabled()).isFalse());
   }
 
   @Test
@@ -58,8 +59,18 @@ class ConfigLoaderTest {
         Map.entry("CANDLEBUS_ROLE", "edge"),
         Map.entry("CANDLEBUS_UPSTREAM_MAX_AGE_MS", "60000"),
         Map.entry("CANDLEBUS_UPSTREAM_SILENCE_MS", "5000"),
-        Map.entry("CANDLEBUS_HTTP_INSTANCES", "3"));
+        Map.entry("CANDLEBUS_HTTP_INSTANCES", "3"),
+        Map.entry("CANDLEBUS_DEPTH_SYMBOLS", "btcusdt, ETHUSDT"),
+        Map.entry("CANDLEBUS_DEPTH_LEVELS", "20"),
+        Map.entry("CANDLEBUS_DEPTH_SNAPSHOT_LIMIT", "5000"),
+        Map.entry("CANDLEBUS_DEPTH_RECORD_DIR", "/tmp/books"),
+        Map.entry("CANDLEBUS_DEPTH_RECORD_SLICE", "1h"));
     CandlebusConfig c = ConfigLoader.fromJson(ConfigLoader.builtInDefaults(), "defaults", env);
+    assertThat(c.depth().symbols()).containsExactly("BTCUSDT", "ETHUSDT");
+    assertThat(c.depth().levels()).isEqualTo(20);
+    assertThat(c.depth().snapshotLimit()).isEqualTo(5000);
+    assertThat(c.depth().recordDir()).contains(Path.of("/tmp/books"));
+    assertThat(c.depth().slice()).isEqualTo(RecordSlice.HOUR);
     assertThat(c.httpPort()).isEqualTo(9090);
     assertThat(c.upstreamMaxAgeMs()).isEqualTo(60_000);
     assertThat(c.upstreamSilenceMs()).isEqualTo(5_000);
@@ -102,6 +113,12 @@ class ConfigLoaderTest {
       "CANDLEBUS_UPSTREAM_SILENCE_MS | 10ms",
       "CANDLEBUS_HTTP_INSTANCES  | 65",
       "CANDLEBUS_HTTP_INSTANCES  | -1",
+      "CANDLEBUS_DEPTH_SYMBOLS   | BTC/USDT",
+      "CANDLEBUS_DEPTH_LEVELS    | 7",
+      "CANDLEBUS_DEPTH_LEVELS    | five",
+      "CANDLEBUS_DEPTH_SNAPSHOT_LIMIT | 5001",
+      "CANDLEBUS_DEPTH_SNAPSHOT_LIMIT | 0",
+      "CANDLEBUS_DEPTH_RECORD_SLICE | 5m",
   })
   void aBadValueStopsWithOneLineNamingTheKeyAndValue(String key, String value) {
     assertThatThrownBy(() -> ConfigLoader.fromJson(ConfigLoader.builtInDefaults(), "defaults", Map.of(key, value)))
