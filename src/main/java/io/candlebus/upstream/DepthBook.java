@@ -1,7 +1,6 @@
 package io.candlebus.upstream;
 
 import io.candlebus.depth.BookSync;
-import io.candlebus.depth.DepthRow;
 import io.candlebus.depth.Level;
 import io.candlebus.depth.OrderBook;
 import io.candlebus.domain.Decimals;
@@ -18,18 +17,14 @@ import java.util.Map;
 
 /**
  * One symbol's order book as {@link DepthVerticle} keeps it: the pure {@link BookSync}, the snapshot request in
- * flight, the next 100 ms tick to sample, what was last published, and its meters. Event loop only, but the
+ * flight, what was last published, and its meters. Event loop only, but the
  * gauges are read by the metrics scrape, hence the volatile fields.
  */
 final class DepthBook {
-  static final long TICK_MS = 100;
-
   final String symbol;
   final BookSync sync;
   boolean fetching;
   boolean fetchAgain;
-  /** The next tick boundary not yet sampled. */
-  long nextTick;
   long publishedId = -1;
   boolean resyncAnnounced;
   /** Exchange time of the last diff received. */
@@ -43,11 +38,10 @@ final class DepthBook {
   private final Counter updates;
   private final List<Meter> meters = new ArrayList<>();
 
-  DepthBook(String symbol, MeterRegistry registry, long now) {
+  DepthBook(String symbol, MeterRegistry registry) {
     this.symbol = symbol;
     this.sync = new BookSync(symbol);
     this.registry = registry;
-    this.nextTick = (now / TICK_MS + 1) * TICK_MS;
     this.updates = Counter.builder("candlebus_depth_updates_total").description("Depth diffs applied to the book")
         .tag("symbol", symbol).register(registry);
     meters.add(updates);
@@ -89,11 +83,6 @@ final class DepthBook {
     live = b == null ? 0 : 1;
     bidLevels = b == null ? 0 : b.bidCount();
     askLevels = b == null ? 0 : b.askCount();
-  }
-
-  DepthRow row(long tick, int levels) {
-    OrderBook b = sync.book();
-    return new DepthRow(symbol, tick, b.updateId(), eventTime, b.bids(levels), b.asks(levels));
   }
 
   /** The book as on {@code market.depth.<S>} and {@code /api/depth}: up to {@code levels} a side, best first. */

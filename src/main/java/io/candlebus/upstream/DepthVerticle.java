@@ -8,8 +8,8 @@ import io.candlebus.depth.BookSync;
 import io.candlebus.depth.DepthDiff;
 import io.candlebus.depth.DepthParser;
 import io.candlebus.depth.DepthParser.MalformedDepth;
-import io.candlebus.depth.DepthRow;
 import io.candlebus.depth.DepthTick;
+import io.candlebus.depth.TickSampler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,11 +53,9 @@ public final class DepthVerticle extends VerticleBase {
   private final Map<String, MessageConsumer<JsonObject>> queries = new LinkedHashMap<>();
   private final List<UpstreamSlot> slots = new ArrayList<>();
   private final Map<String, Counter> malformed = new ConcurrentHashMap<>();
-  /** Rows sampled ahead of the tick timer (a diff arrived after a boundary the timer had not reached yet). */
-  private final TreeMap<Long, List<DepthRow>> pending = new TreeMap<>();
   private WebSocketClient client;
   private BinanceRest rest;
-  private long nextTick;
+  private TickSampler sampler;
   private long timer;
 
   public DepthVerticle(CandlebusConfig config, MeterRegistry registry, RestWeightLimiter limiter,
@@ -80,14 +77,13 @@ public final class DepthVerticle extends VerticleBase {
         .setSsl("wss".equalsIgnoreCase(config.binanceWsUrl().getScheme()))
         .setVerifyHost(true));
     rest = new BinanceRest(vertx, config.binanceRestUrl(), limiter, registry);
-    long now = System.currentTimeMillis();
-    nextTick = (now / DepthBook.TICK_MS + 1) * DepthBook.TICK_MS;
+    sampler = new TickSampler(depth.levels(), System.currentTimeMillis());
     if (config.cluster()) {
       vertx.eventBus().<JsonObject>localConsumer(Addresses.UPSTREAM_SYMBOLS, this::handleOwnership);
     } else {
       add(depth.symbols());
     }
-    timer = vertx.setPeriodic(DepthBook.TICK_MS, t -> onTick());
+    timer = vertx.setPeriodic(TickSampler.TICK_MS, t -> onTick());
     log.info("depth: {} book(s) of {} levels, snapshots of {} levels{}", books.size(), depth.levels(),
         depth.snapshotLimit(), config.cluster() ? ", for the depth symbols this node owns" : "");
     return Future.succeededFuture();
@@ -122,7 +118,8 @@ public final class DepthVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     List<String> added = symbols.stream().filter(s -> !books.containsKey(s)).toList();
     for (String s : added) {
-      books.put(s, new DepthBook(s, registry, now));
+      books.put(s, new DepthBook(s, registry));
+      sampler.add(s, now);
       queries.put(s, vertx.eventBus().consumer(Addresses.depthBook(s), this::handleQuery));
       String stream = s.toLowerCase(Locale.ROOT) + "@depth@100ms";
       UpstreamSlot slot = slots.stream()
@@ -141,6 +138,7 @@ public final class DepthVerticle extends VerticleBase {
       DepthBook b = books.remove(s);
       if (b != null) {
         b.close();
+        sampler.remove(s);
         queries.remove(s).unregister();
         slots.forEach(slot -> slot.remove(Set.of(s)));
         log.info("depth: no longer keeping the book of {}", s);
@@ -268,14 +266,8 @@ public final class DepthVerticle extends VerticleBase {
     }
   }
 
-  /** Rows for every tick boundary up to {@code now} the book has not been sampled at; none while it is rebuilt. */
   private void sample(DepthBook b, long now) {
-    while (b.nextTick <= now) {
-      if (b.sync.book() != null) {
-        pending.computeIfAbsent(b.nextTick, t -> new ArrayList<>()).add(b.row(b.nextTick, depth.levels()));
-      }
-      b.nextTick += DepthBook.TICK_MS;
-    }
+    sampler.sample(b.symbol, b.sync.book(), b.eventTime, now);
   }
 
   private void onTick() {
@@ -288,15 +280,11 @@ public final class DepthVerticle extends VerticleBase {
         vertx.eventBus().publish(Addresses.depth(b.symbol), b.json(depth.levels()));
       }
     }
-    for (; nextTick <= now; nextTick += DepthBook.TICK_MS) {
-      List<DepthRow> rows = pending.remove(nextTick);
+    for (DepthTick tick : sampler.complete(now)) {
       if (depth.recordDir().isPresent()) {
-        // empty ticks too: they close the slices that ended
-        vertx.eventBus().send(Addresses.DEPTH_RECORD, new DepthTick(nextTick, rows == null ? List.of() : rows),
-            LOCAL);
+        vertx.eventBus().send(Addresses.DEPTH_RECORD, tick, LOCAL); // empty ticks too: they close slices
       }
     }
-    pending.headMap(nextTick).clear(); // rows of a book added after its boundary was handed on
   }
 
   private final class SlotEvents implements UpstreamSlot.Listener {
