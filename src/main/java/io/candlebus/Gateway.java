@@ -5,6 +5,7 @@ import io.candlebus.candles.CandlesVerticle;
 import io.candlebus.cluster.ClusterNode;
 import io.candlebus.cluster.OwnershipVerticle;
 import io.candlebus.config.CandlebusConfig;
+import io.candlebus.persistence.DepthRecorderVerticle;
 import io.candlebus.persistence.PersistenceVerticle;
 import io.candlebus.upstream.BackfillVerticle;
 import io.candlebus.upstream.RefetchVerticle;
@@ -19,6 +20,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -33,8 +35,8 @@ import java.util.function.Supplier;
 
 /**
  * One candlebus node: deploys the verticles of its role in dependency order (ingest: storage, candles, backfill,
- * upstream, exchange info, alerts, and in a cluster the symbol ownership; edge: web) and undeploys them in
- * reverse.
+ * upstream, exchange info, the depth recorder and books, alerts, and in a cluster the symbol ownership; edge: web)
+ * and undeploys them in reverse.
  */
 public final class Gateway {
   private final Vertx vertx;
@@ -110,6 +112,10 @@ public final class Gateway {
           .compose(v -> g.add(g.backfill))
           .compose(v -> g.add(new UpstreamVerticle(config, registry, limiter, connections)))
           .compose(v -> g.add(new ExchangeInfoVerticle(config, limiter, registry)))
+          .compose(v -> config.depth().enabled() && config.depth().recordDir().isPresent()
+              ? g.add(() -> new DepthRecorderVerticle(config.depth(), registry),
+                  new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+              : Future.succeededFuture())
           .compose(v -> config.depth().enabled()
               ? g.add(new DepthVerticle(config, registry, limiter, connections)) : Future.succeededFuture())
           .compose(v -> g.add(new AlertsVerticle(config, registry)));
