@@ -1,6 +1,7 @@
 package io.candlebus.depth;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;
@@ -13,7 +14,9 @@ import java.util.List;
  * with a {@link MalformedDepth} naming what is wrong, for the caller to count and skip.
  */
 public final class DepthParser {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // trailing tokens refused: "{…} x" is no frame Binance sends, and reading only its head would hide that
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /** A frame that is not what it claims to be. */
   public static final class MalformedDepth extends IllegalArgumentException {
@@ -119,10 +122,36 @@ public final class DepthParser {
     if (v == null || !v.isTextual()) {
       throw new MalformedDepth("bad_decimal", "missing or bad decimal in " + field);
     }
-    try {
-      return new BigDecimal(v.asText());
-    } catch (NumberFormatException e) {
-      throw new MalformedDepth("bad_decimal", "bad decimal in " + field + ": " + v.asText());
+    String text = v.asText();
+    if (!plainDecimal(text)) {
+      throw new MalformedDepth("bad_decimal", "bad decimal in " + field);
     }
+    return new BigDecimal(text);
+  }
+
+  /**
+   * Digits, optionally one point between digits, as Binance writes them ("0.00100000"), and perhaps a minus sign
+   * (refused later, as a bad level); BigDecimal alone would
+   * also take "1e400", "+1" or ".5", and an exponent could make a level of absurd size.
+   */
+  private static boolean plainDecimal(String s) {
+    int n = s.length();
+    if (n == 0 || n > 64) {
+      return false;
+    }
+    int from = s.charAt(0) == '-' ? 1 : 0; // a sign is syntax; a negative level is refused as a bad level
+    if (from == n) {
+      return false;
+    }
+    int point = -1;
+    for (int i = from; i < n; i++) {
+      char c = s.charAt(i);
+      if (c == '.' && point < 0 && i > from && i < n - 1) {
+        point = i;
+      } else if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 }

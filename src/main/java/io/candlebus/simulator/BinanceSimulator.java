@@ -234,6 +234,14 @@ public final class BinanceSimulator extends VerticleBase {
     return onLoop(f -> Future.succeededFuture(depth.staleSnapshots(symbol, count)));
   }
 
+  /**
+   * {@code count} bad frames of {@link MalformedDepthFrames} that pretend to continue {@code symbol}'s book, to
+   * every connection carrying its {@code @depth@100ms}; completes with how many connections got them.
+   */
+  public Future<Integer> injectMalformedDepth(String symbol, int count, long seed) {
+    return onLoop(f -> depth.injectMalformed(symbol, count, seed));
+  }
+
   /** Binance's serverShutdown event to every connection, which is closed {@code closeAfterMs} later. */
   public Future<Integer> serverShutdown(long closeAfterMs) {
     return onLoop(f -> f.serverShutdown(closeAfterMs));

@@ -1,10 +1,13 @@
 package io.candlebus.simulator;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -14,7 +17,7 @@ import java.util.Set;
  * The simulator's order books: one {@link SimBook} per symbol, stepped on every tick from the symbol's last
  * trade price; {@code <s>@depth@100ms} diffs every 100 ms (real time, as on Binance), {@code <s>@depth5|10|20@100ms}
  * partial books, {@code <s>@bookTicker} on every change of the best levels, and the snapshots of
- * {@code /api/v3/depth}. Faults: diffs left out of the stream (a hole) and stale snapshots. Event loop only.
+ * {@code /api/v3/depth}. Faults: diffs left out of the stream (a hole), stale snapshots and bad depth frames. Event loop only.
  */
 final class DepthEngine {
   static final long DIFF_NANOS = 100_000_000L;
@@ -116,6 +119,37 @@ final class DepthEngine {
   int skipDiffs(String symbol, int count) {
     diffsToSkip.merge(symbol, count, Integer::sum);
     return count;
+  }
+
+  /**
+   * {@code count} frames of {@link MalformedDepthFrames} continuing {@code symbol}'s book now, to every connection
+   * carrying its {@code @depth@100ms}; the last writes, and how many connections got them.
+   */
+  Future<Integer> injectMalformed(String symbol, int count, long seed) {
+    SimBook book = books.get(symbol);
+    if (book == null) {
+      return Future.failedFuture(new IllegalArgumentException("not a simulated symbol: " + symbol));
+    }
+    if (count < 1) {
+      return Future.failedFuture(new IllegalArgumentException("count must be >= 1, not " + count));
+    }
+    var bid = book.bestBid();
+    var ask = book.bestAsk();
+    List<String> frames = MalformedDepthFrames.generate(new MalformedDepthFrames.Book(symbol, book.updateId(),
+        clock.now(), bid == null ? BigDecimal.ONE : bid.getKey(), ask == null ? BigDecimal.TEN : ask.getKey()),
+        null, count, seed);
+    String stream = symbol.toLowerCase(Locale.ROOT) + "@depth@100ms";
+    List<Future<Void>> last = new ArrayList<>();
+    for (WsConnection c : registry.subscribers(stream)) {
+      Future<Void> w = null;
+      for (String f : frames) {
+        w = c.send(stream, f);
+      }
+      if (w != null) {
+        last.add(w.otherwiseEmpty());
+      }
+    }
+    return Future.join(last).map(last.size());
   }
 
   /** The next {@code count} snapshots of {@code symbol} are the book as it is now; returns its update id. */

@@ -18,7 +18,8 @@ final class SimControlApi {
   static final long MAX_RETRY_AFTER_S = 3 * 24 * 3600L;  // Binance's longest ban
   static final long MAX_CLOSE_AFTER_MS = 3_600_000L;
   private static final Set<String> POSTS = Set.of("/sim/drop", "/sim/silence", "/sim/skip", "/sim/lose",
-      "/sim/shutdown", "/sim/rest-fault", "/sim/malformed", "/sim/depth-skip", "/sim/stale-snapshot");
+      "/sim/shutdown", "/sim/rest-fault", "/sim/malformed", "/sim/depth-skip", "/sim/stale-snapshot",
+      "/sim/malformed-depth");
 
   /** A bad or missing query parameter. */
   private static final class BadParameter extends RuntimeException {
@@ -47,6 +48,7 @@ final class SimControlApi {
     router.post("/sim/malformed").handler(this::handleMalformed);
     router.post("/sim/depth-skip").handler(this::handleDepthSkip);
     router.post("/sim/stale-snapshot").handler(this::handleStaleSnapshot);
+    router.post("/sim/malformed-depth").handler(this::handleMalformedDepth);
     router.get("/sim/stats").handler(this::handleStats);
     router.route("/sim/*").handler(this::handleUnknown);
   }
@@ -124,6 +126,18 @@ final class SimControlApi {
       long seed = number(rc, "seed", Long.MIN_VALUE, Long.MAX_VALUE);
       answer(rc, sim.injectMalformed(count, seed)
           .map(n -> new JsonObject().put("connections", n).put("frames", count)));
+    } catch (BadParameter e) {
+      badRequest(rc, e);
+    }
+  }
+
+  private void handleMalformedDepth(RoutingContext rc) {
+    try {
+      String symbol = symbol(rc);
+      int count = (int) number(rc, "count", 1, MAX_MALFORMED);
+      long seed = number(rc, "seed", Long.MIN_VALUE, Long.MAX_VALUE);
+      answer(rc, sim.injectMalformedDepth(symbol, count, seed).map(n -> new JsonObject().put("symbol", symbol)
+          .put("connections", n).put("frames", count)));
     } catch (BadParameter e) {
       badRequest(rc, e);
     }

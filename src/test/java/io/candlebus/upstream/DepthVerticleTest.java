@@ -186,4 +186,31 @@ class DepthVerticleTest {
     assertThat(resyncs("BNBUSDT", "gap")).isEqualTo(1);
     assertThat(allResyncs("BTCUSDT") + allResyncs("ETHUSDT")).isZero();
   }
+
+  @Test
+  void aThousandMalformedDepthFramesAreCountedAndSkippedAndTheBookGoesOn() {
+    long before = await(book("BTCUSDT")).getLong("updateId");
+    int connections = await(sim.injectMalformedDepth("BTCUSDT", 1_000, 7));
+    assertThat(connections).as("connections carrying btcusdt@depth@100ms").isEqualTo(1);
+    Await.until(vertx, Duration.ofSeconds(10), "1000 bad depth frames counted", () -> Future.succeededFuture(
+        malformed() >= 1_000));
+    // frames built to continue the book: had one been taken, the next real diff would be a hole
+    Await.until(vertx, Duration.ofSeconds(5), "the book moved on", () -> book("BTCUSDT").compose(first ->
+        vertx.timer(300).compose(v -> book("BTCUSDT")).map(b -> b.getLong("updateId") > first.getLong("updateId")
+            && first.getLong("updateId") > before)));
+    assertThat(malformed()).isEqualTo(1_000);
+    Map<String, Double> byKind = new java.util.TreeMap<>();
+    gateway.registry().find("candlebus_depth_malformed_total").counters()
+        .forEach(c -> byKind.put(c.getId().getTag("kind"), c.count()));
+    System.out.println("1000 malformed depth frames skipped, by kind: " + byKind);
+    assertThat(byKind).containsKeys("invalid_json", "bad_field", "bad_decimal", "unknown_symbol");
+    for (String s : SYMBOLS) {
+      assertThat(allResyncs(s)).as(s + " resyncs").isZero();
+    }
+  }
+
+  private double malformed() {
+    return gateway.registry().find("candlebus_depth_malformed_total").counters().stream()
+        .mapToDouble(Counter::count).sum();
+  }
 }
