@@ -86,6 +86,7 @@ public final class BinanceSimulator extends VerticleBase {
     depth.attach(registry);
     faults = new FaultActions(vertx, clock, histories, registry, engine, tradeFaults);
     replay = loaded.replay();
+    depth.replay(replay);
     RestApi rest = new RestApi(vertx, clock, histories, loaded.archive(), loaded.exchangeInfo(), guard, tradeFaults,
         depth);
     HttpServer server = vertx.createHttpServer(new HttpServerOptions()

@@ -31,6 +31,8 @@ final class DepthEngine {
   private final Map<String, Integer> diffsToSkip = new HashMap<>();
   private final Map<String, StaleFault> stale = new HashMap<>();
   private ConnectionRegistry registry;
+  /** A recording being replayed: the symbols whose depth it streams are left to it. */
+  private ReplayPlayer replay;
   private long lastDiffNanos;
 
   DepthEngine(SimClock clock, Map<String, TradeHistory> histories, long seed) {
@@ -41,6 +43,14 @@ final class DepthEngine {
 
   void attach(ConnectionRegistry r) {
     this.registry = r;
+  }
+
+  void replay(ReplayPlayer player) {
+    this.replay = player;
+  }
+
+  private boolean recorded(String stream) {
+    return replay != null && replay.replays(stream);
   }
 
   void tick(long nanos) {
@@ -55,14 +65,14 @@ final class DepthEngine {
     for (SimBook book : books.values()) {
       SimBook.Pending p = book.takePending();
       String lower = book.symbol().toLowerCase(Locale.ROOT);
-      if (p != null && !skipped(book.symbol())) {
+      if (p != null && !skipped(book.symbol()) && !recorded(lower + "@depth@100ms")) {
         send(lower + "@depth@100ms", new JsonObject().put("e", "depthUpdate").put("E", now)
             .put("s", book.symbol()).put("U", p.first()).put("u", p.last())
             .put("b", levels(p.bids())).put("a", levels(p.asks())).encode());
       }
       for (int n : PARTIAL_LEVELS) {
         String stream = lower + "@depth" + n + "@100ms";
-        if (!registry.subscribers(stream).isEmpty()) {
+        if (!registry.subscribers(stream).isEmpty() && !recorded(lower + "@depth@100ms")) {
           send(stream, partial(book.snapshot(), n).encode());
         }
       }
@@ -86,7 +96,7 @@ final class DepthEngine {
     String stream = book.symbol().toLowerCase(Locale.ROOT) + "@bookTicker";
     var bid = book.bestBid();
     var ask = book.bestAsk();
-    if (bid != null && ask != null && !registry.subscribers(stream).isEmpty()) {
+    if (bid != null && ask != null && !recorded(stream) && !registry.subscribers(stream).isEmpty()) {
       send(stream, new JsonObject().put("u", id).put("s", book.symbol()).put("b", BinanceJson.dec8(bid.getKey()))
           .put("B", BinanceJson.dec8(bid.getValue())).put("a", BinanceJson.dec8(ask.getKey()))
           .put("A", BinanceJson.dec8(ask.getValue())).encode());
@@ -98,8 +108,15 @@ final class DepthEngine {
     subs.forEach(c -> c.send(stream, payload));
   }
 
-  /** {@code GET /api/v3/depth}: the best {@code limit} levels a side now, or a stale copy while that fault lasts. */
+  /**
+   * {@code GET /api/v3/depth}: the best {@code limit} levels a side now, or a stale copy while that fault lasts;
+   * for a symbol whose depth a recording replays, that recording's snapshot.
+   */
   JsonObject snapshot(String symbol, int limit) {
+    JsonObject recorded = replay == null ? null : replay.snapshot(symbol, limit);
+    if (recorded != null) {
+      return recorded;
+    }
     StaleFault f = stale.get(symbol);
     SimBook.Snapshot s;
     if (f != null) {

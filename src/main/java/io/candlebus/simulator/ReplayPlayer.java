@@ -1,5 +1,11 @@
 package io.candlebus.simulator;
 
+import io.candlebus.depth.BookSync;
+import io.candlebus.depth.DepthParser;
+import io.candlebus.depth.DepthSnapshot;
+import io.candlebus.depth.Level;
+import io.candlebus.depth.OrderBook;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -8,11 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Replays the combined-stream frames of cryptofeed captures (lines {@code <recv_ts>: <json>}; REST lines with
@@ -22,11 +31,22 @@ import java.util.Set;
  * recorded stream and paced by the recorded receive times divided by the replay speed (0 = as fast as the tick
  * allows). It receives the frames of the streams it is subscribed to, raw or in the envelope as it asked. A
  * playback runs once; a reconnecting client starts again from the beginning.
+ *
+ * <p>The captures' depth snapshots (REST lines of {@code /depth?symbol=S}) answer {@code /api/v3/depth} for their
+ * symbols: the first recorded snapshot, moved on by the recorded diffs as far as the newest playback has got — the
+ * book Binance would have answered at that point — so a client that joined the playback late still gets a
+ * snapshot its buffered diffs continue.
  */
 final class ReplayPlayer {
   static final int MAX_FRAMES_PER_TICK = 5_000;
 
   record Frame(long recvMicros, String stream, String data) {}
+
+  /** A recorded {@code /depth} answer, its JSON as received. */
+  record Snapshot(long recvMicros, String json) {}
+
+  private static final Pattern DEPTH_REST =
+      Pattern.compile("^\\S+/depth\\?\\S*?symbol=([A-Z0-9]+)\\S* -> ([0-9.]+): (\\{.*)$");
 
   private static final class Cursor {
     final long startNanos;
@@ -42,18 +62,33 @@ final class ReplayPlayer {
   private final double speed;
   private final Map<WsConnection, Cursor> cursors = new IdentityHashMap<>();
   private final Set<WsConnection> finished = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Map<String, List<Snapshot>> snapshots;
+  /** The playback started last: its position picks the snapshot served. */
+  private Cursor newest;
 
   ReplayPlayer(List<Frame> frames, double speed) {
+    this(frames, speed, Map.of());
+  }
+
+  ReplayPlayer(List<Frame> frames, double speed, Map<String, List<Snapshot>> snapshots) {
     this.frames = frames;
     this.speed = speed;
+    this.snapshots = snapshots;
     frames.forEach(f -> streams.add(f.stream()));
   }
 
   static ReplayPlayer load(List<Path> files, double speed) throws IOException {
     List<Frame> frames = new ArrayList<>();
+    Map<String, List<Snapshot>> snapshots = new HashMap<>();
     long last = Long.MIN_VALUE;
     for (Path file : files) {
       for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        Matcher rest = DEPTH_REST.matcher(line);
+        if (rest.matches()) {
+          snapshots.computeIfAbsent(rest.group(1), k -> new ArrayList<>()).add(new Snapshot(
+              new BigDecimal(rest.group(2)).movePointRight(6).longValue(), rest.group(3)));
+          continue;
+        }
         Frame f = parseLine(line);
         if (f != null) {
           // keep the pace monotonic when files are given out of order
@@ -62,7 +97,8 @@ final class ReplayPlayer {
         }
       }
     }
-    return new ReplayPlayer(frames, speed);
+    snapshots.values().forEach(l -> l.sort(java.util.Comparator.comparingLong(Snapshot::recvMicros)));
+    return new ReplayPlayer(frames, speed, snapshots);
   }
 
   /** One capture line as a frame, or null for lines that are not stream frames. */
@@ -105,12 +141,65 @@ final class ReplayPlayer {
     return streams;
   }
 
+  /** Whether the recording streams {@code stream}: the simulator's own book then stays off it. */
+  boolean replays(String stream) {
+    return streams.contains(stream);
+  }
+
+  /**
+   * The recorded snapshot of {@code symbol} for the newest playback's position, cut to {@code limit} levels a
+   * side; null when the recording has none for it.
+   */
+  JsonObject snapshot(String symbol, int limit) {
+    List<Snapshot> list = snapshots.get(symbol);
+    if (list == null || list.isEmpty()) {
+      return null;
+    }
+    int reached = newest == null ? 0 : Math.min(newest.index, frames.size());
+    DepthSnapshot recorded = DepthParser.snapshot(list.get(0).json());
+    OrderBook book = bookAt(symbol, recorded, reached);
+    JsonObject out = new JsonObject().put("lastUpdateId", book == null ? recorded.lastUpdateId() : book.updateId());
+    out.put("bids", levels(book == null ? recorded.bids() : book.bids(limit), limit));
+    out.put("asks", levels(book == null ? recorded.asks() : book.asks(limit), limit));
+    return out;
+  }
+
+  /**
+   * The recorded snapshot moved on by the recorded diffs of the first {@code reached} frames, as Binance would
+   * answer at that point of the recording; null before a diff bridges the snapshot.
+   */
+  private OrderBook bookAt(String symbol, DepthSnapshot recorded, int reached) {
+    String stream = symbol.toLowerCase(java.util.Locale.ROOT) + "@depth@100ms";
+    BookSync sync = new BookSync(symbol);
+    boolean given = false;
+    for (int i = 0; i < reached; i++) {
+      Frame f = frames.get(i);
+      if (f.stream().equals(stream)) {
+        sync.onDiff(DepthParser.diff(f.data()));
+        if (!given) {
+          sync.onSnapshot(recorded);
+          given = true;
+        }
+      }
+    }
+    return sync.state() == BookSync.State.LIVE ? sync.book() : null;
+  }
+
+  private static JsonArray levels(List<Level> levels, int limit) {
+    JsonArray out = new JsonArray();
+    for (Level l : levels.subList(0, Math.min(limit, levels.size()))) {
+      out.add(new JsonArray().add(l.price().toPlainString()).add(l.quantity().toPlainString()));
+    }
+    return out;
+  }
+
   void tick(ConnectionRegistry registry, long realNanos) {
     cursors.keySet().removeIf(WsConnection::isClosed);
     finished.removeIf(WsConnection::isClosed);
     registry.forEach(c -> {
       if (!cursors.containsKey(c) && !finished.contains(c) && streams.stream().anyMatch(c::isSubscribed)) {
-        cursors.put(c, new Cursor(realNanos));
+        newest = new Cursor(realNanos);
+        cursors.put(c, newest);
       }
     });
     if (frames.isEmpty()) {
