@@ -17,7 +17,8 @@ import java.util.Set;
  * The simulator's order books: one {@link SimBook} per symbol, stepped on every tick from the symbol's last
  * trade price; {@code <s>@depth@100ms} diffs every 100 ms (real time, as on Binance), {@code <s>@depth5|10|20@100ms}
  * partial books, {@code <s>@bookTicker} on every change of the best levels, and the snapshots of
- * {@code /api/v3/depth}. Faults: diffs left out of the stream (a hole), stale snapshots and bad depth frames. Event loop only.
+ * {@code /api/v3/depth}. Faults: diffs left out of the stream (a hole), stale snapshots and bad depth frames.
+ * Event loop only.
  */
 final class DepthEngine {
   static final long DIFF_NANOS = 100_000_000L;
@@ -65,14 +66,17 @@ final class DepthEngine {
     for (SimBook book : books.values()) {
       SimBook.Pending p = book.takePending();
       String lower = book.symbol().toLowerCase(Locale.ROOT);
-      if (p != null && !skipped(book.symbol()) && !recorded(lower + "@depth@100ms")) {
+      if (recorded(lower + "@depth@100ms")) {
+        continue; // a recording streams this symbol's depth
+      }
+      if (p != null && !skipped(book.symbol())) {
         send(lower + "@depth@100ms", new JsonObject().put("e", "depthUpdate").put("E", now)
             .put("s", book.symbol()).put("U", p.first()).put("u", p.last())
             .put("b", levels(p.bids())).put("a", levels(p.asks())).encode());
       }
       for (int n : PARTIAL_LEVELS) {
         String stream = lower + "@depth" + n + "@100ms";
-        if (!registry.subscribers(stream).isEmpty() && !recorded(lower + "@depth@100ms")) {
+        if (!registry.subscribers(stream).isEmpty()) {
           send(stream, partial(book.snapshot(), n).encode());
         }
       }

@@ -1,5 +1,10 @@
 package io.candlebus.simulator;
 
+import static io.candlebus.simulator.FrameText.quoted;
+import static io.candlebus.simulator.FrameText.render;
+import static io.candlebus.simulator.FrameText.with;
+import static io.candlebus.simulator.FrameText.without;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -135,40 +140,6 @@ public final class MalformedDepthFrames {
   }
 
   private static int order(int i, long seed) {
-    int n = KINDS.size();
-    SplitMix64 r = new SplitMix64(seed * 37 + i / n);
-    int[] perm = new int[n];
-    for (int k = 0; k < n; k++) {
-      perm[k] = k;
-    }
-    for (int k = n - 1; k > 0; k--) {
-      int j = r.nextInt(k + 1);
-      int tmp = perm[k];
-      perm[k] = perm[j];
-      perm[j] = tmp;
-    }
-    return perm[i % n];
-  }
-
-  private static Map<String, String> with(Map<String, String> d, String key, String rawValue) {
-    Map<String, String> copy = new LinkedHashMap<>(d);
-    copy.put(key, rawValue);
-    return copy;
-  }
-
-  private static Map<String, String> without(Map<String, String> d, String key) {
-    Map<String, String> copy = new LinkedHashMap<>(d);
-    copy.remove(key);
-    return copy;
-  }
-
-  private static String render(Map<String, String> fields) {
-    StringBuilder b = new StringBuilder("{");
-    fields.forEach((k, v) -> b.append(b.length() > 1 ? "," : "").append('"').append(k).append("\":").append(v));
-    return b.append('}').toString();
-  }
-
-  private static String quoted(String s) {
-    return "\"" + s + "\"";
+    return FrameText.kindIndex(i, KINDS.size(), seed, 37);
   }
 }

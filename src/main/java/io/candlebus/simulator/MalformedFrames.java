@@ -1,5 +1,10 @@
 package io.candlebus.simulator;
 
+import static io.candlebus.simulator.FrameText.quoted;
+import static io.candlebus.simulator.FrameText.render;
+import static io.candlebus.simulator.FrameText.with;
+import static io.candlebus.simulator.FrameText.without;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,21 +132,8 @@ public final class MalformedFrames {
     return head + "x".repeat(pad) + "\"}";
   }
 
-  /** Kind index of frame {@code i}: each block of kinds() frames is a seeded permutation of all kinds. */
   private static int order(int i, long seed) {
-    int n = KINDS.size();
-    SplitMix64 r = new SplitMix64(seed * 31 + i / n);
-    int[] perm = new int[n];
-    for (int k = 0; k < n; k++) {
-      perm[k] = k;
-    }
-    for (int k = n - 1; k > 0; k--) {
-      int j = r.nextInt(k + 1);
-      int tmp = perm[k];
-      perm[k] = perm[j];
-      perm[j] = tmp;
-    }
-    return perm[i % n];
+    return FrameText.kindIndex(i, KINDS.size(), seed, 31);
   }
 
   private static String badKline(SplitMix64 r) {
@@ -213,28 +205,6 @@ public final class MalformedFrames {
 
   private static String price(SplitMix64 r) {
     return (40_000 + r.nextInt(20_000)) + "." + String.format(Locale.ROOT, "%02d", r.nextInt(100)) + "000000";
-  }
-
-  private static Map<String, String> with(Map<String, String> t, String key, String rawValue) {
-    Map<String, String> copy = new LinkedHashMap<>(t);
-    copy.put(key, rawValue);
-    return copy;
-  }
-
-  private static Map<String, String> without(Map<String, String> t, String key) {
-    Map<String, String> copy = new LinkedHashMap<>(t);
-    copy.remove(key);
-    return copy;
-  }
-
-  private static String render(Map<String, String> fields) {
-    StringBuilder b = new StringBuilder("{");
-    fields.forEach((k, v) -> b.append(b.length() > 1 ? "," : "").append('"').append(k).append("\":").append(v));
-    return b.append('}').toString();
-  }
-
-  private static String quoted(String s) {
-    return "\"" + s + "\"";
   }
 
   @SafeVarargs

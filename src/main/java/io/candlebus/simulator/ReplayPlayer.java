@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -42,9 +43,6 @@ final class ReplayPlayer {
 
   record Frame(long recvMicros, String stream, String data) {}
 
-  /** A recorded {@code /depth} answer, its JSON as received. */
-  record Snapshot(long recvMicros, String json) {}
-
   private static final Pattern DEPTH_REST =
       Pattern.compile("^\\S+/depth\\?\\S*?symbol=([A-Z0-9]+)\\S* -> ([0-9.]+): (\\{.*)$");
 
@@ -62,7 +60,8 @@ final class ReplayPlayer {
   private final double speed;
   private final Map<WsConnection, Cursor> cursors = new IdentityHashMap<>();
   private final Set<WsConnection> finished = Collections.newSetFromMap(new IdentityHashMap<>());
-  private final Map<String, List<Snapshot>> snapshots;
+  /** Per symbol, the first depth snapshot the recording received. */
+  private final Map<String, DepthSnapshot> snapshots;
   /** The playback started last: its position picks the snapshot served. */
   private Cursor newest;
 
@@ -70,7 +69,7 @@ final class ReplayPlayer {
     this(frames, speed, Map.of());
   }
 
-  ReplayPlayer(List<Frame> frames, double speed, Map<String, List<Snapshot>> snapshots) {
+  ReplayPlayer(List<Frame> frames, double speed, Map<String, DepthSnapshot> snapshots) {
     this.frames = frames;
     this.speed = speed;
     this.snapshots = snapshots;
@@ -79,14 +78,18 @@ final class ReplayPlayer {
 
   static ReplayPlayer load(List<Path> files, double speed) throws IOException {
     List<Frame> frames = new ArrayList<>();
-    Map<String, List<Snapshot>> snapshots = new HashMap<>();
+    Map<String, DepthSnapshot> snapshots = new HashMap<>();
+    Map<String, Long> snapshotMicros = new HashMap<>();
     long last = Long.MIN_VALUE;
     for (Path file : files) {
       for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
         Matcher rest = DEPTH_REST.matcher(line);
         if (rest.matches()) {
-          snapshots.computeIfAbsent(rest.group(1), k -> new ArrayList<>()).add(new Snapshot(
-              new BigDecimal(rest.group(2)).movePointRight(6).longValue(), rest.group(3)));
+          long micros = new BigDecimal(rest.group(2)).movePointRight(6).longValue();
+          if (micros < snapshotMicros.getOrDefault(rest.group(1), Long.MAX_VALUE)) {
+            snapshotMicros.put(rest.group(1), micros);
+            snapshots.put(rest.group(1), DepthParser.snapshot(rest.group(3)));
+          }
           continue;
         }
         Frame f = parseLine(line);
@@ -97,7 +100,6 @@ final class ReplayPlayer {
         }
       }
     }
-    snapshots.values().forEach(l -> l.sort(java.util.Comparator.comparingLong(Snapshot::recvMicros)));
     return new ReplayPlayer(frames, speed, snapshots);
   }
 
@@ -151,12 +153,11 @@ final class ReplayPlayer {
    * side; null when the recording has none for it.
    */
   JsonObject snapshot(String symbol, int limit) {
-    List<Snapshot> list = snapshots.get(symbol);
-    if (list == null || list.isEmpty()) {
+    DepthSnapshot recorded = snapshots.get(symbol);
+    if (recorded == null) {
       return null;
     }
     int reached = newest == null ? 0 : Math.min(newest.index, frames.size());
-    DepthSnapshot recorded = DepthParser.snapshot(list.get(0).json());
     OrderBook book = bookAt(symbol, recorded, reached);
     JsonObject out = new JsonObject().put("lastUpdateId", book == null ? recorded.lastUpdateId() : book.updateId());
     out.put("bids", levels(book == null ? recorded.bids() : book.bids(limit), limit));
@@ -169,7 +170,7 @@ final class ReplayPlayer {
    * answer at that point of the recording; null before a diff bridges the snapshot.
    */
   private OrderBook bookAt(String symbol, DepthSnapshot recorded, int reached) {
-    String stream = symbol.toLowerCase(java.util.Locale.ROOT) + "@depth@100ms";
+    String stream = symbol.toLowerCase(Locale.ROOT) + "@depth@100ms";
     BookSync sync = new BookSync(symbol);
     boolean given = false;
     for (int i = 0; i < reached; i++) {
