@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.candlebus.domain.Decimals;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,35 +124,9 @@ public final class DepthParser {
       throw new MalformedDepth("bad_decimal", "missing or bad decimal in " + field);
     }
     String text = v.asText();
-    if (!plainDecimal(text)) {
+    if (!Decimals.isPlain(text)) {
       throw new MalformedDepth("bad_decimal", "bad decimal in " + field);
     }
     return new BigDecimal(text);
-  }
-
-  /**
-   * Digits, optionally one point between digits, as Binance writes them ("0.00100000"), and perhaps a minus sign
-   * (refused later, as a bad level); BigDecimal alone would
-   * also take "1e400", "+1" or ".5", and an exponent could make a level of absurd size.
-   */
-  private static boolean plainDecimal(String s) {
-    int n = s.length();
-    if (n == 0 || n > 64) {
-      return false;
-    }
-    int from = s.charAt(0) == '-' ? 1 : 0; // a sign is syntax; a negative level is refused as a bad level
-    if (from == n) {
-      return false;
-    }
-    int point = -1;
-    for (int i = from; i < n; i++) {
-      char c = s.charAt(i);
-      if (c == '.' && point < 0 && i > from && i < n - 1) {
-        point = i;
-      } else if (c < '0' || c > '9') {
-        return false;
-      }
-    }
-    return true;
   }
 }
