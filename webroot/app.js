@@ -8,6 +8,7 @@ import { CandleChart } from './candle-chart.js';
 import { compareDecimals } from './decimal.js';
 import { DepthPanel } from './depth-panel.js';
 import { MarketsPanel } from './markets.js';
+import { TickerBoard } from './ticker-board.js';
 import { beep, beepCount, unlockAudioOnFirstGesture } from './sound.js';
 import { StatusLights, upstreamFromReadiness } from './status.js';
 import { TradeChart } from './trade-chart.js';
@@ -41,6 +42,9 @@ let tradeChart;
 let minimumBox;
 let watchlist;
 let depthPanel;
+let marketsPanel;
+let board;
+const CARRY_WAIT_MS = 30_000;
 
 async function boot() {
   unlockAudioOnFirstGesture();
@@ -55,11 +59,61 @@ async function boot() {
   await minimumBox.load().catch((e) => toast(`Alerts unavailable: ${e.message}`, 'error'));
   const [symbol, interval] = initialView();
   await showSymbol(symbol, interval);
-  new MarketsPanel({
+  marketsPanel = new MarketsPanel({
     details: document.querySelector('.markets'), count: byTestId('markets-new-count'),
     filter: document.querySelector('.markets-filter'), rows: document.querySelector('.markets-rows'),
     note: document.querySelector('.markets-note'),
-  }, { carried: symbols.map((s) => s.symbol), onPick: pickSymbol }).load();
+  }, { carried: symbols.map((s) => s.symbol), onPick: pickSymbol });
+  marketsPanel.load().then(() => board.refresh()); // NEW marks come with the markets
+  board = new TickerBoard({
+    panel: byTestId('ticker-board'), coverage: byTestId('board-coverage'), quote: byTestId('board-quote'),
+    search: byTestId('board-search'), rows: byTestId('board-rows'),
+    sortButtons: [...document.querySelectorAll('.board-sort button')],
+  }, bridge, { onOpen: openMarket, isCarried, isNew: (s) => marketsPanel.isNew(s) });
+  board.load();
+}
+
+function isCarried(symbol) {
+  return state.symbols.some((s) => s.symbol === symbol);
+}
+
+// A market of the board: shown at once when carried; otherwise the gateway carries it first (with its history
+// backfilled from Binance), and the chart opens once the first candles are stored.
+async function openMarket(symbol) {
+  if (isCarried(symbol)) {
+    pickSymbol(symbol);
+    return;
+  }
+  try {
+    await api.postJson('/api/symbols', { symbol });
+  } catch (e) {
+    toast(`Cannot carry ${symbol}: ${e.message}`, 'error');
+    return;
+  }
+  toast(`Carrying ${symbol}: fetching its history…`, 'info', 4000);
+  const entry = { symbol, price: null };
+  state.symbols.push(entry);
+  byTestId('symbol-select').append(new Option(symbol, symbol));
+  watchlist.add(entry);
+  marketsPanel.carried(symbol);
+  board.refresh();
+  await historyArrived(symbol, state.interval);
+  pickSymbol(symbol);
+}
+
+// The backfill runs in the background: wait (bounded) until the interval has stored candles.
+async function historyArrived(symbol, interval) {
+  const deadline = Date.now() + CARRY_WAIT_MS;
+  while (Date.now() < deadline) {
+    try {
+      if ((await api.candles(symbol, interval, { limit: 2 })).length >= 2) {
+        return;
+      }
+    } catch (e) {
+      console.warn('history of a carried symbol', e);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 function buildParts() {
@@ -382,6 +436,9 @@ function exposeHooks() {
     historyLoaded: () => state.historyLoaded,
     minimum: () => minimumBox.minimum(),
     beeps: () => beepCount(),
+    boardShown: () => board?.shown() ?? [],
+    boardSize: () => board?.size() ?? 0,
+    carried: () => state.symbols.map((s) => s.symbol),
   });
 }
 

@@ -12,6 +12,7 @@ export class MarketsPanel {
   #carried;
   #onPick;
   #markets = [];
+  #fresh = new Set();
 
   /** ui: {details, count, filter, rows, note}; carried: the symbols candlebus carries (pickable). */
   constructor(ui, { carried, onPick }) {
@@ -25,7 +26,8 @@ export class MarketsPanel {
     try {
       const markets = await getJson('/api/markets');
       this.#markets = markets.sort(byInterest(this.#carried));
-      const fresh = markets.filter((m) => m.new).length;
+      this.#fresh = new Set(markets.filter((m) => m.new).map((m) => m.symbol));
+      const fresh = this.#fresh.size;
       this.#ui.count.textContent = String(fresh);
       this.#ui.count.dataset.fresh = String(fresh > 0);
     } catch (e) {
@@ -40,6 +42,19 @@ export class MarketsPanel {
     }
     this.#ui.count.title = '';
     this.#render();
+  }
+
+  /** Whether the user had not seen symbol before this visit. */
+  isNew(symbol) {
+    return this.#fresh.has(symbol);
+  }
+
+  /** symbol is carried now (opened from the board): it becomes pickable here too. */
+  carried(symbol) {
+    this.#carried.add(symbol);
+    if (this.#markets.length) {
+      this.#render();
+    }
   }
 
   #render() {

@@ -12,22 +12,30 @@ export class Watchlist {
   #rows = new Map(); // symbol → {row, price, dot}
   #minimumFor;
   #selected = null;
+  #onPick;
 
   /** minimumFor(symbol) → the trader's minimum or null; onPick(symbol) when a row is clicked. */
   constructor(list, symbols, { minimumFor, onPick }) {
     this.#list = list;
     this.#minimumFor = minimumFor;
-    for (const s of symbols) {
-      const price = element('span', { className: 'watch-price num', text: s.price ?? '—' });
-      const dot = element('span', { className: 'watch-dot', title: 'At or above your minimum' });
-      const row = element('button', { className: 'watch-row', title: `Show ${s.symbol}` },
-        element('span', { className: 'watch-symbol', text: s.symbol }), dot, price);
-      row.addEventListener('click', () => onPick(s.symbol));
-      list.append(element('li', {}, row));
-      this.#rows.set(s.symbol, { row, price, dot });
-      this.price(s.symbol, s.price);
-    }
+    this.#onPick = onPick;
+    symbols.forEach((s) => this.add(s));
     setInterval(() => this.#refresh(), REFRESH_MS);
+  }
+
+  /** A symbol carried since the page loaded ({symbol, price}), or one of the first. */
+  add(s) {
+    if (this.#rows.has(s.symbol)) {
+      return;
+    }
+    const price = element('span', { className: 'watch-price num', text: s.price ?? '—' });
+    const dot = element('span', { className: 'watch-dot', title: 'At or above your minimum' });
+    const row = element('button', { className: 'watch-row', title: `Show ${s.symbol}` },
+      element('span', { className: 'watch-symbol', text: s.symbol }), dot, price);
+    row.addEventListener('click', () => this.#onPick(s.symbol));
+    this.#list.append(element('li', {}, row));
+    this.#rows.set(s.symbol, { row, price, dot });
+    this.price(s.symbol, s.price);
   }
 
   select(symbol) {

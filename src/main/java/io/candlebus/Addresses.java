@@ -15,6 +15,8 @@ public final class Addresses {
   public static final String MARKET_STATUS = "market.status";
   public static final String ALERTS_PREFIX = "alerts.";
   public static final String MARKET_DEPTH_PREFIX = "market.depth.";
+  /** The board's changed entries, once a second: a JSON array of ticker objects. */
+  public static final String MARKET_TICKER = "market.ticker";
 
   public static String trade(String symbol) {
     return MARKET_TRADE_PREFIX + symbol;
@@ -42,6 +44,26 @@ public final class Addresses {
   public static String depthBook(String symbol) {
     return DEPTH_BOOK_PREFIX + symbol;
   }
+
+  // --- the ticker board ---
+  /**
+   * Request/reply, cluster-wide (only the node keeping the board answers): {@code {window, quote?, sort, limit}}
+   * → {@code {markets, covered, complete, tickers: [...]}}.
+   */
+  public static final String TICKERS_QUERY = "tickers.query";
+  /** Published locally by the symbol ownership of a cluster: {@code {keep: bool}}, whether this node keeps the board. */
+  public static final String TICKERS_KEEP = "tickers.keep";
+
+  // --- carried symbols ---
+  /**
+   * Request/reply: {@code {symbol}} → {@code {symbol, carried: [...], added: bool}}: carry one more symbol (from
+   * the board), with backfill; fails 404 for a symbol Binance does not list, 409 beyond {@code symbols.max}.
+   */
+  public static final String SYMBOLS_CARRY = "symbols.carry";
+  /** Request/reply: empty → {@code [SYMBOL...]}, the symbols carried now. */
+  public static final String SYMBOLS_CARRIED = "symbols.carried";
+  /** Published cluster-wide: {@code [SYMBOL...]}, the symbols carried now, whenever that changes. */
+  public static final String SYMBOLS_CHANGED = "symbols.changed";
 
   // --- internal, local to the ingest node: Java objects through local codecs ---
   /** {@code Trade} objects from the upstream, in stream order, to the candle builder. */

@@ -8,11 +8,13 @@ import io.candlebus.config.CandlebusConfig;
 import io.candlebus.persistence.DepthRecorderVerticle;
 import io.candlebus.persistence.PersistenceVerticle;
 import io.candlebus.upstream.BackfillVerticle;
+import io.candlebus.upstream.CarryVerticle;
 import io.candlebus.upstream.RefetchVerticle;
 import io.candlebus.upstream.ConnectionBudget;
 import io.candlebus.upstream.DepthVerticle;
 import io.candlebus.upstream.ExchangeInfoVerticle;
 import io.candlebus.upstream.RestWeightLimiter;
+import io.candlebus.upstream.TickerVerticle;
 import io.candlebus.upstream.UpstreamVerticle;
 import io.candlebus.web.HttpShared;
 import io.candlebus.web.HttpVerticle;
@@ -35,7 +37,7 @@ import java.util.function.Supplier;
 
 /**
  * One candlebus node: deploys the verticles of its role in dependency order (ingest: storage, candles, backfill,
- * upstream, exchange info, the depth recorder and books, alerts, and in a cluster the symbol ownership; edge: web)
+ * upstream, exchange info, the depth recorder and books, the ticker board, alerts, and in a cluster the symbol ownership; edge: web)
  * and undeploys them in reverse.
  */
 public final class Gateway {
@@ -112,12 +114,15 @@ public final class Gateway {
           .compose(v -> g.add(g.backfill))
           .compose(v -> g.add(new UpstreamVerticle(config, registry, limiter, connections)))
           .compose(v -> g.add(new ExchangeInfoVerticle(config, limiter, registry)))
+          .compose(v -> g.add(new CarryVerticle(config)))
           .compose(v -> config.depth().enabled() && config.depth().recordDir().isPresent()
               ? g.add(() -> new DepthRecorderVerticle(config.depth(), registry),
                   new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
               : Future.succeededFuture())
           .compose(v -> config.depth().enabled()
               ? g.add(new DepthVerticle(config, registry, limiter, connections)) : Future.succeededFuture())
+          .compose(v -> config.tickers().enabled()
+              ? g.add(new TickerVerticle(config, registry, limiter, connections)) : Future.succeededFuture())
           .compose(v -> g.add(new AlertsVerticle(config, registry)));
       if (config.cluster()) {
         chain = chain.compose(v -> g.add(new OwnershipVerticle(config, registry, limiter, connections)));

@@ -4,12 +4,36 @@ import io.candlebus.domain.Candle;
 import io.candlebus.domain.Decimals;
 import io.candlebus.domain.Interval;
 import io.candlebus.domain.Trade;
+import io.candlebus.tickers.Ticker;
+import io.candlebus.tickers.TickerBoard;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 
 /** The message shapes of SPEC.md "Event bus": decimals as exact strings, times as epoch ms. */
 public final class MarketJson {
   private MarketJson() {}
+
+  /** A board entry: the market's statistics over its window, valid at exchange time {@code time}. */
+  public static JsonObject ticker(TickerBoard.Row r) {
+    Ticker t = r.ticker();
+    JsonObject o = new JsonObject()
+        .put("symbol", t.symbol())
+        .put("window", t.window().code())
+        .put("time", t.time())
+        .put("last", Decimals.plain(t.last()))
+        .put("open", Decimals.plain(t.open()))
+        .put("high", Decimals.plain(t.high()))
+        .put("low", Decimals.plain(t.low()))
+        .put("change", Decimals.plain(t.change()))
+        .put("changePercent", Decimals.plain(t.changePercent()))
+        .put("volume", Decimals.plain(t.volume()))
+        .put("quoteVolume", Decimals.plain(t.quoteVolume()));
+    if (r.market() != null) {
+      o.put("baseAsset", r.market().baseAsset()).put("quoteAsset", r.market().quoteAsset())
+          .put("status", r.market().status());
+    }
+    return o;
+  }
 
   public static JsonObject trade(Trade t) {
     return new JsonObject()

@@ -26,7 +26,8 @@ public record CandlebusConfig(
     long upstreamMaxAgeMs,
     long upstreamSilenceMs,
     int httpInstances,
-    DepthSettings depth) {
+    DepthSettings depth,
+    TickerSettings tickers) {
 
   public CandlebusConfig {
     publicOrigins = List.copyOf(publicOrigins);
@@ -43,12 +44,12 @@ public record CandlebusConfig(
   public CandlebusConfig withDepth(DepthSettings newDepth) {
     return new CandlebusConfig(httpPort, httpHost, publicOrigins, binanceWsUrl, binanceRestUrl, symbols, intervals,
         historyLimit, pgUrl, dataDir, cluster, clusterMembers, clusterHost, clusterPort, role,
-        upstreamMaxAgeMs, upstreamSilenceMs, httpInstances, newDepth);
+        upstreamMaxAgeMs, upstreamSilenceMs, httpInstances, newDepth, tickers);
   }
 
   public CandlebusConfig withHttpPort(int port) {
     return new CandlebusConfig(port, httpHost, publicOrigins, binanceWsUrl, binanceRestUrl, symbols, intervals,
         historyLimit, pgUrl, dataDir, cluster, clusterMembers, clusterHost, clusterPort, role,
-        upstreamMaxAgeMs, upstreamSilenceMs, httpInstances, depth);
+        upstreamMaxAgeMs, upstreamSilenceMs, httpInstances, depth, tickers);
   }
 }

@@ -24,7 +24,11 @@ public enum ConfigKey {
   DEPTH_LEVELS("depth.levels", "CANDLEBUS_DEPTH_LEVELS"),
   DEPTH_SNAPSHOT_LIMIT("depth.snapshot.limit", "CANDLEBUS_DEPTH_SNAPSHOT_LIMIT"),
   DEPTH_RECORD_DIR("depth.record.dir", "CANDLEBUS_DEPTH_RECORD_DIR"),
-  DEPTH_RECORD_SLICE("depth.record.slice", "CANDLEBUS_DEPTH_RECORD_SLICE");
+  DEPTH_RECORD_SLICE("depth.record.slice", "CANDLEBUS_DEPTH_RECORD_SLICE"),
+  TICKERS("tickers", "CANDLEBUS_TICKERS"),
+  TICKERS_WINDOWS("tickers.windows", "CANDLEBUS_TICKERS_WINDOWS"),
+  SYMBOLS_MAX("symbols.max", "CANDLEBUS_SYMBOLS_MAX"),
+  EXCHANGE_INFO_REFRESH_MS("exchange.info.refresh.ms", "CANDLEBUS_EXCHANGE_INFO_REFRESH_MS");
 
   private final String jsonKey;
   private final String envVar;

@@ -1,6 +1,7 @@
 package io.candlebus.config;
 
 import io.candlebus.domain.Interval;
+import io.candlebus.tickers.TickerWindow;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -61,7 +62,11 @@ public final class ConfigLoader {
         .put("depth.levels", 5)
         .put("depth.snapshot.limit", 1000)
         .put("depth.record.dir", "")
-        .put("depth.record.slice", "1m");
+        .put("depth.record.slice", "1m")
+        .put("tickers", true)
+        .put("tickers.windows", "")
+        .put("symbols.max", 50)
+        .put("exchange.info.refresh.ms", 3_600_000);
   }
 
   private ConfigLoader() {}
@@ -129,7 +134,29 @@ public final class ConfigLoader {
     int maxAge = intRange(raw.get(ConfigKey.UPSTREAM_MAX_AGE_MS), 1_000, 24 * 3_600_000 - 60_000);
     int silence = intRange(raw.get(ConfigKey.UPSTREAM_SILENCE_MS), 500, 3_600_000);
     return new CandlebusConfig(port, host, origins, ws, rest, symbols, intervals, historyLimit, pgUrl, dataDir,
-        cluster, members, clusterHost, clusterPort, role, maxAge, silence, instances, depth(raw));
+        cluster, members, clusterHost, clusterPort, role, maxAge, silence, instances, depth(raw),
+        tickers(raw));
+  }
+
+  private static TickerSettings tickers(Map<ConfigKey, Raw> raw) {
+    boolean on = bool(raw.get(ConfigKey.TICKERS));
+    Raw windowsRaw = raw.get(ConfigKey.TICKERS_WINDOWS);
+    List<TickerWindow> windows = new ArrayList<>();
+    for (String w : windowsRaw.value.split(",")) {
+      if (w.isBlank()) {
+        continue;
+      }
+      TickerWindow window = TickerWindow.fromCode(w.trim()).filter(TickerSettings.OPTIONAL_WINDOWS::contains)
+          .orElseThrow(() -> bad(windowsRaw, "expected a list of 1h, 4h, 1d (the rolling-window ticker streams;"
+              + " the 24 h mini ticker is always on)"));
+      if (!windows.contains(window)) {
+        windows.add(window);
+      }
+    }
+    Raw maxRaw = raw.get(ConfigKey.SYMBOLS_MAX);
+    int max = intRange(maxRaw, 1, 100_000);
+    int refresh = intRange(raw.get(ConfigKey.EXCHANGE_INFO_REFRESH_MS), 1_000, 24 * 3_600_000);
+    return new TickerSettings(on, windows, max, refresh);
   }
 
   private static DepthSettings depth(Map<ConfigKey, Raw> raw) {

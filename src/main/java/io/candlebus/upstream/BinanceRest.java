@@ -34,6 +34,8 @@ public final class BinanceRest {
   public static final int WEIGHT_EXCHANGE_INFO = 20;
   public static final int WEIGHT_TIME = 1;
   public static final int WEIGHT_AGG_TRADES = 4;
+  public static final int WEIGHT_TICKER_ALL = 80;
+  public static final int WEIGHT_TICKER_ONE = 2;
   private static final int MAX_ATTEMPTS = 4;
 
   private final Vertx vertx;
@@ -111,6 +113,22 @@ public final class BinanceRest {
         .map(b -> DepthParser.snapshot(b.toString()));
   }
 
+  /**
+   * {@code /api/v3/ticker/24hr} of every market (weight 80), as the raw body. A 429/418 is not waited out and
+   * retried, as other calls are, but fails at once (after the limiter took note of the Retry-After): the caller
+   * fills the markets one at a time instead.
+   */
+  public Future<String> ticker24hrAll() {
+    Promise<Buffer> result = Promise.promise();
+    attempt("/api/v3/ticker/24hr", WEIGHT_TICKER_ALL, 1, false, result);
+    return result.future().map(Buffer::toString);
+  }
+
+  /** {@code /api/v3/ticker/24hr?symbol=} (weight 2), as the raw body. */
+  public Future<String> ticker24hr(String symbol) {
+    return get("/api/v3/ticker/24hr?symbol=" + symbol, WEIGHT_TICKER_ONE).map(Buffer::toString);
+  }
+
   /** Binance's weight of {@code /api/v3/depth}: 1–100 levels 5, –500 25, –1000 50, –5000 250. */
   public static int depthWeight(int limit) {
     return limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1_000 ? 50 : 250;
@@ -147,15 +165,16 @@ public final class BinanceRest {
   /** GET with the weight budget, Retry-After and retries of Binance-side errors. */
   Future<Buffer> get(String pathAndQuery, int weight) {
     Promise<Buffer> result = Promise.promise();
-    attempt(pathAndQuery, weight, 1, result);
+    attempt(pathAndQuery, weight, 1, true, result);
     return result.future();
   }
 
-  private void attempt(String pathAndQuery, int weight, int attempt, Promise<Buffer> result) {
+  private void attempt(String pathAndQuery, int weight, int attempt, boolean waitOutRateLimit,
+      Promise<Buffer> result) {
     long wait = limiter.tryAcquire(weight, System.currentTimeMillis());
     if (wait > 0) {
       registry.counter("candlebus_rest_waits_total").increment();
-      vertx.setTimer(wait, id -> attempt(pathAndQuery, weight, attempt, result));
+      vertx.setTimer(wait, id -> attempt(pathAndQuery, weight, attempt, waitOutRateLimit, result));
       return;
     }
     registry.counter("candlebus_rest_requests_total").increment();
@@ -165,14 +184,15 @@ public final class BinanceRest {
         .compose(resp -> resp.body().map(body -> new Answer(resp, body)))
         .onComplete(ar -> {
           if (ar.failed()) {
-            retry(pathAndQuery, weight, attempt, result, ar.cause());
+            retry(pathAndQuery, weight, attempt, waitOutRateLimit, result, ar.cause());
           } else {
-            handle(pathAndQuery, weight, attempt, result, ar.result());
+            handle(pathAndQuery, weight, attempt, waitOutRateLimit, result, ar.result());
           }
         });
   }
 
-  private void handle(String pathAndQuery, int weight, int attempt, Promise<Buffer> result, Answer a) {
+  private void handle(String pathAndQuery, int weight, int attempt, boolean waitOutRateLimit,
+      Promise<Buffer> result, Answer a) {
     HttpClientResponse resp = a.response;
     String used = resp.getHeader("X-MBX-USED-WEIGHT-1M");
     if (used != null) {
@@ -190,15 +210,20 @@ public final class BinanceRest {
       limiter.blockUntil(System.currentTimeMillis() + retryAfterMs);
       registry.counter("candlebus_rest_rate_limited_total", "status", String.valueOf(status)).increment();
       log.warn("Binance answered {} to {}: no REST call for {} ms", status, pathAndQuery, retryAfterMs);
-      attempt(pathAndQuery, weight, attempt, result);
+      if (waitOutRateLimit) {
+        attempt(pathAndQuery, weight, attempt, true, result);
+      } else {
+        result.fail(error(status, a.body));
+      }
     } else if (status >= 500) {
-      retry(pathAndQuery, weight, attempt, result, error(status, a.body));
+      retry(pathAndQuery, weight, attempt, waitOutRateLimit, result, error(status, a.body));
     } else {
       result.fail(error(status, a.body));
     }
   }
 
-  private void retry(String pathAndQuery, int weight, int attempt, Promise<Buffer> result, Throwable cause) {
+  private void retry(String pathAndQuery, int weight, int attempt, boolean waitOutRateLimit,
+      Promise<Buffer> result, Throwable cause) {
     if (attempt >= MAX_ATTEMPTS) {
       result.fail(cause);
       return;
@@ -206,7 +231,7 @@ public final class BinanceRest {
     long delay = 500L << attempt;
     log.warn("REST {} failed ({}), attempt {} of {}, retrying in {} ms", pathAndQuery, cause.getMessage(),
         attempt, MAX_ATTEMPTS, delay);
-    vertx.setTimer(delay, id -> attempt(pathAndQuery, weight, attempt + 1, result));
+    vertx.setTimer(delay, id -> attempt(pathAndQuery, weight, attempt + 1, waitOutRateLimit, result));
   }
 
   static long retryAfterMs(String header) {

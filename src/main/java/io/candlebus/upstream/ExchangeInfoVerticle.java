@@ -11,11 +11,10 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Answers {@code upstream.exchange-symbols} with Binance's symbols from {@code exchangeInfo}, fetched when first
- * asked and again at most hourly (it weighs 20 of the REST budget).
+ * asked and again once older than {@code exchange.info.refresh.ms} (default hourly; it weighs 20 of the REST budget)
+ * or than the {@code maxAgeMs} a request asks for.
  */
 public final class ExchangeInfoVerticle extends VerticleBase {
-  static final long MAX_AGE_MS = 3_600_000;
-
   private final CandlebusConfig config;
   private final RestWeightLimiter limiter;
   private final MeterRegistry registry;
@@ -43,11 +42,16 @@ public final class ExchangeInfoVerticle extends VerticleBase {
   }
 
   private void handleSymbols(Message<Object> msg) {
-    symbols().onSuccess(msg::reply).onFailure(e -> msg.fail(503, "exchangeInfo: " + e.getMessage()));
+    long maxAge = config.tickers().marketsRefreshMs();
+    if (msg.body() instanceof JsonObject o && o.getLong("maxAgeMs") != null) {
+      maxAge = Math.min(maxAge, Math.max(1_000, o.getLong("maxAgeMs")));
+    }
+    symbols(maxAge).onSuccess(msg::reply).onFailure(e -> msg.fail(503, "exchangeInfo: " + e.getMessage()));
   }
 
-  private Future<JsonArray> symbols() {
-    if (symbols != null && System.currentTimeMillis() - fetchedAt < MAX_AGE_MS) {
+  private Future<JsonArray> symbols(long maxAgeMs) {
+    // a little early, so a periodic asker with the same period never gets the copy it got last time
+    if (symbols != null && System.currentTimeMillis() - fetchedAt < maxAgeMs - Math.min(500, maxAgeMs / 10)) {
       return Future.succeededFuture(symbols);
     }
     if (fetching == null) {

@@ -20,10 +20,12 @@ final class AlertsRoutes {
 
   private final Vertx vertx;
   private final CandlebusConfig config;
+  private final CarriedSymbols carried;
 
-  AlertsRoutes(Vertx vertx, CandlebusConfig config) {
+  AlertsRoutes(Vertx vertx, CandlebusConfig config, CarriedSymbols carried) {
     this.vertx = vertx;
     this.config = config;
+    this.carried = carried;
   }
 
   /** Mounted behind the session and CSRF gates. */
@@ -51,8 +53,8 @@ final class AlertsRoutes {
       return;
     }
     String symbol = body.getValue("symbol") instanceof String s ? s.trim().toUpperCase(Locale.ROOT) : null;
-    if (symbol == null || !config.symbols().contains(symbol)) {
-      ctx.fail(ApiError.badParameter("symbol", "must be one of " + String.join(",", config.symbols())));
+    if (symbol == null || !carried.contains(symbol)) {
+      ctx.fail(ApiError.badParameter("symbol", "must be one of " + String.join(",", carried.list())));
       return;
     }
     BigDecimal price = price(body.getValue("price"));

@@ -35,6 +35,11 @@ public final class ApiError extends RuntimeException {
     return new ApiError(429, message, retryAfterMs);
   }
 
+  /** An error another verticle answered with its status (404, 409, 501...); anything else is 503. */
+  public static ApiError of(int status, String message) {
+    return new ApiError(status >= 400 && status <= 599 ? status : 503, message, 0);
+  }
+
   public static ApiError unavailable(String message) {
     return new ApiError(503, message, 0);
   }

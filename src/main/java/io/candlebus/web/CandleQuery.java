@@ -18,14 +18,14 @@ record CandleQuery(String symbol, Interval interval, Long startTime, Long endTim
   static final int DEFAULT_LIMIT = 500;
   static final int MAX_LIMIT = 1000;
 
-  static CandleQuery parse(MultiMap params, CandlebusConfig config) {
+  static CandleQuery parse(MultiMap params, CandlebusConfig config, CarriedSymbols carried) {
     String symbol = required(params, "symbol").toUpperCase(Locale.ROOT);
     String intervalCode = required(params, "interval");
     Interval interval = Interval.fromCode(intervalCode).orElseThrow(() -> ApiError.badParameter("interval",
         "\"" + intervalCode + "\" is not a Binance interval"));
-    if (!config.symbols().contains(symbol)) {
+    if (!carried.contains(symbol)) {
       throw ApiError.notFound("symbol " + symbol + " is not carried (carried: "
-          + String.join(",", config.symbols()) + ")");
+          + String.join(",", carried.list()) + ")");
     }
     if (!config.intervals().contains(interval)) {
       throw ApiError.badParameter("interval", interval + " is not carried (carried: "

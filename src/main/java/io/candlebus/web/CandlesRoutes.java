@@ -11,21 +11,33 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.DecodeException;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
-/** {@code /api/candles}, {@code /api/candles.csv}, {@code /api/symbols}, {@code /api/intervals}. */
+/**
+ * {@code /api/candles}, {@code /api/candles.csv}, {@code /api/symbols} (and {@code POST /api/symbols}: carry one
+ * more, from the board), {@code /api/intervals}.
+ */
 final class CandlesRoutes {
   private static final DeliveryOptions QUICK = new DeliveryOptions().setSendTimeout(5_000);
+  private static final Pattern SYMBOL = Pattern.compile("[A-Z0-9]{2,20}");
 
   private final Vertx vertx;
   private final CandlebusConfig config;
   private final MarketCache cache;
+  private final CarriedSymbols carried;
 
-  CandlesRoutes(Vertx vertx, CandlebusConfig config) {
+  CandlesRoutes(Vertx vertx, CandlebusConfig config, CarriedSymbols carried) {
     this.vertx = vertx;
     this.config = config;
-    this.cache = new MarketCache(vertx.eventBus(), config);
+    this.carried = carried;
+    this.cache = new MarketCache(vertx.eventBus(), config, carried);
   }
 
   /** Mounted behind the session gate. */
@@ -33,6 +45,7 @@ final class CandlesRoutes {
     router.get("/api/candles").handler(this::handleCandles);
     router.get("/api/candles.csv").handler(this::handleCandlesCsv);
     router.get("/api/symbols").handler(this::handleSymbols);
+    router.post("/api/symbols").handler(BodyHandler.create(false).setBodyLimit(1_024)).handler(this::handleCarry);
     router.get("/api/intervals").handler(this::handleIntervals);
   }
 
@@ -50,7 +63,7 @@ final class CandlesRoutes {
   private Future<List<JsonObject>> candles(RoutingContext ctx) {
     CandleQuery q;
     try {
-      q = CandleQuery.parse(ctx.queryParams(), config);
+      q = CandleQuery.parse(ctx.queryParams(), config, carried);
     } catch (ApiError e) {
       return Future.failedFuture(e);
     }
@@ -61,13 +74,42 @@ final class CandlesRoutes {
 
   private void handleSymbols(RoutingContext ctx) {
     JsonArray out = new JsonArray();
-    for (String symbol : config.symbols()) {
+    for (String symbol : carried.list()) {
       JsonObject trade = cache.lastTrade(symbol);
       out.add(new JsonObject().put("symbol", symbol)
           .put("price", trade == null ? null : trade.getString("price"))
           .put("time", trade == null ? null : trade.getLong("time")));
     }
     ctx.response().putHeader("Content-Type", "application/json").end(out.encode());
+  }
+
+  /**
+   * {@code {"symbol":"S"}}: carry S too (a market opened from the board), with backfill; 200 with
+   * {@code {symbol, added, carried}} once the upstream was told (candles follow as the backfill and stream bring
+   * them), 404 for a market Binance does not trade, 409 beyond {@code symbols.max}.
+   */
+  private void handleCarry(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      body = null;
+    }
+    String symbol = body != null && body.getValue("symbol") instanceof String s ? s.trim().toUpperCase(Locale.ROOT)
+        : null;
+    if (symbol == null || !SYMBOL.matcher(symbol).matches()) {
+      ctx.fail(ApiError.badParameter("symbol", "expected {\"symbol\":\"BNBBTC\"} with a Binance symbol"));
+      return;
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.SYMBOLS_CARRY, new JsonObject().put("symbol", symbol), QUICK)
+        .onSuccess(m -> {
+          carried.addAll(List.of(symbol)); // this node may serve its candles at once, before symbols.changed
+          cache.follow(symbol);
+          ctx.response().putHeader("Content-Type", "application/json").end(m.body().encode());
+        })
+        .onFailure(e -> ctx.fail(e instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
+            ? ApiError.of(r.failureCode(), r.getMessage())
+            : ApiError.unavailable("no ingest node answered, try again")));
   }
 
   private void handleIntervals(RoutingContext ctx) {

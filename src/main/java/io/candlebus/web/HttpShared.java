@@ -7,11 +7,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What the instances of {@link HttpVerticle} on one node share: the login throttle (a password guesser gets no
- * more tries by landing on another event loop), the first-start check for an admin, the bridge gauges summed
+ * more tries by landing on another event loop), the carried symbols, the first-start check for an admin, the bridge gauges summed
  * over the instances, and the bound port.
  */
 public final class HttpShared {
   private final LoginThrottle throttle = new LoginThrottle();
+  private final CarriedSymbols carried = new CarriedSymbols();
   private final List<MarketBridge> bridges = new CopyOnWriteArrayList<>();
   private final AtomicBoolean listening = new AtomicBoolean();
   private volatile int port = -1;
@@ -29,6 +30,10 @@ public final class HttpShared {
       throw new IllegalStateException("the HTTP server is not listening yet");
     }
     return port;
+  }
+
+  CarriedSymbols carried() {
+    return carried;
   }
 
   LoginThrottle throttle() {

@@ -27,6 +27,7 @@ import io.vertx.ext.web.sstore.LocalSessionStore;
 import io.vertx.ext.web.sstore.SessionStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,12 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     origins = new OriginPolicy(config.publicOrigins());
-    bridge = new MarketBridge(vertx, config, registry);
+    CarriedSymbols carried = shared.carried();
+    carried.addAll(config.symbols());
+    vertx.eventBus().<JsonArray>consumer(Addresses.SYMBOLS_CHANGED, m -> carried.addAll(strings(m.body())));
+    vertx.eventBus().<JsonArray>request(Addresses.SYMBOLS_CARRIED, null)
+        .onSuccess(m -> carried.addAll(strings(m.body()))); // added before this node started; none on failure
+    bridge = new MarketBridge(vertx, config, registry, carried);
     bridge.start(context);
     shared.add(bridge);
     Router router = Router.router(vertx);
@@ -88,10 +94,11 @@ public final class HttpVerticle extends VerticleBase {
             .socketHandler(bridge::handleSocket));
     router.route("/api/*").handler(AuthRoutes::requireApiUser);
     router.route("/api/*").handler(this::handleCsrfForChanges);
-    new CandlesRoutes(vertx, config).mount(router);
-    new AlertsRoutes(vertx, config).mount(router);
+    new CandlesRoutes(vertx, config, carried).mount(router);
+    new AlertsRoutes(vertx, config, carried).mount(router);
     new MarketsRoutes(vertx).mount(router);
     new DepthRoutes(vertx, config).mount(router);
+    new TickersRoutes(vertx, config).mount(router);
     router.get("/metrics").handler(AuthRoutes::requireApiUser).handler(this::handleMetrics);
     router.route().handler(AuthRoutes::requirePageUser);
     router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html"));
@@ -189,6 +196,14 @@ public final class HttpVerticle extends VerticleBase {
     } else {
       AuthRoutes.requireCsrfHeader(ctx);
     }
+  }
+
+  private static List<String> strings(JsonArray a) {
+    List<String> out = new ArrayList<>();
+    if (a != null) {
+      a.stream().filter(Objects::nonNull).forEach(x -> out.add(String.valueOf(x)));
+    }
+    return out;
   }
 
   /** Every error of every route becomes a status and a JSON body here. */

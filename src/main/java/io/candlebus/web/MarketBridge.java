@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SockJS event-bus bridge of {@code /eventbus}, speaking the protocol of {@code vertx-eventbus.js}. Browsers
- * may only register, and only on {@code market.trade.<S>}, {@code market.candle.<S>.<i>} (carried symbols and
- * intervals), {@code market.status} and their own {@code alerts.<username>}. Each address has one event-bus
+ * may only register, and only on {@code market.trade.<S>}, {@code market.candle.<S>.<i>} (carried symbols, those
+ * added at run time too, and intervals), {@code market.status}, {@code market.depth.<S>}, {@code market.ticker} and
+ * their own {@code alerts.<username>}. Each address has one event-bus
  * consumer on this node however many browsers registered it; its messages are encoded once and queued per
  * browser in a {@link BridgeClient}. There is one bridge per instance of {@link HttpVerticle}, confined to that
  * instance's event loop: the WebSockets its server accepted are served on the same thread with no task hop per
@@ -44,6 +45,8 @@ final class MarketBridge {
 
   private final Vertx vertx;
   private final Set<String> allowedMarketAddresses = new HashSet<>();
+  private final CarriedSymbols carried;
+  private final List<Interval> intervals;
   private final Map<String, Fanout> fanouts = new HashMap<>();
   private final Set<BridgeClient> clients = new HashSet<>();
   private final Set<BridgeClient> webSockets = new HashSet<>();
@@ -58,15 +61,14 @@ final class MarketBridge {
 
   private record Fanout(MessageConsumer<Object> consumer, BridgeClient.Kind kind, Set<BridgeClient> clients) {}
 
-  MarketBridge(Vertx vertx, CandlebusConfig config, MeterRegistry registry) {
+  MarketBridge(Vertx vertx, CandlebusConfig config, MeterRegistry registry, CarriedSymbols carried) {
     this.vertx = vertx;
-    for (String symbol : config.symbols()) {
-      allowedMarketAddresses.add(Addresses.trade(symbol));
-      for (Interval i : config.intervals()) {
-        allowedMarketAddresses.add(Addresses.candle(symbol, i));
-      }
-    }
+    this.carried = carried;
+    this.intervals = config.intervals();
     allowedMarketAddresses.add(Addresses.MARKET_STATUS);
+    if (config.tickers().enabled()) {
+      allowedMarketAddresses.add(Addresses.MARKET_TICKER);
+    }
     config.depth().symbols().forEach(s -> allowedMarketAddresses.add(Addresses.depth(s)));
     Counter delivered = registry.counter("candlebus_bridge_messages_total");
     Counter dropped = registry.counter("candlebus_bridge_dropped_trades_total");
@@ -248,7 +250,8 @@ final class MarketBridge {
   }
 
   private boolean allowed(BridgeClient c, String address) {
-    return allowedMarketAddresses.contains(address) || address.equals(Addresses.alerts(c.username));
+    return allowedMarketAddresses.contains(address) || carried.allowsMarketAddress(address, intervals)
+        || address.equals(Addresses.alerts(c.username));
   }
 
   private Fanout subscribe(String address) {

@@ -6,7 +6,10 @@ import io.candlebus.domain.Interval;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import io.vertx.core.json.JsonArray;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -18,14 +21,27 @@ import java.util.Map;
 final class MarketCache {
   private final Map<String, JsonObject> lastTrade = new HashMap<>();
   private final Map<String, List<JsonObject>> recentCandles = new HashMap<>();
+  private final Set<String> followed = new HashSet<>();
+  private final EventBus bus;
+  private final List<Interval> intervals;
 
-  MarketCache(EventBus bus, CandlebusConfig config) {
-    for (String symbol : config.symbols()) {
-      bus.<JsonObject>consumer(Addresses.trade(symbol), m -> lastTrade.put(symbol, m.body()));
-      for (Interval i : config.intervals()) {
-        String address = Addresses.candle(symbol, i);
-        bus.<JsonObject>consumer(address, m -> remember(address, m.body()));
-      }
+  MarketCache(EventBus bus, CandlebusConfig config, CarriedSymbols carried) {
+    this.bus = bus;
+    this.intervals = config.intervals();
+    carried.list().forEach(this::follow);
+    // symbols carried later: their consumers are added here, on this instance's loop
+    bus.<JsonArray>consumer(Addresses.SYMBOLS_CHANGED, m -> m.body().forEach(s -> follow(String.valueOf(s))));
+  }
+
+  /** Also follows {@code symbol} (at once, when a route learnt it was added before symbols.changed came). */
+  void follow(String symbol) {
+    if (!followed.add(symbol)) {
+      return;
+    }
+    bus.<JsonObject>consumer(Addresses.trade(symbol), m -> lastTrade.put(symbol, m.body()));
+    for (Interval i : intervals) {
+      String address = Addresses.candle(symbol, i);
+      bus.<JsonObject>consumer(address, m -> remember(address, m.body()));
     }
   }
 

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import io.candlebus.tickers.TickerWindow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,8 +65,16 @@ class ConfigLoaderTest {
         Map.entry("CANDLEBUS_DEPTH_LEVELS", "20"),
         Map.entry("CANDLEBUS_DEPTH_SNAPSHOT_LIMIT", "5000"),
         Map.entry("CANDLEBUS_DEPTH_RECORD_DIR", "/tmp/books"),
-        Map.entry("CANDLEBUS_DEPTH_RECORD_SLICE", "1h"));
+        Map.entry("CANDLEBUS_DEPTH_RECORD_SLICE", "1h"),
+        Map.entry("CANDLEBUS_TICKERS", "false"),
+        Map.entry("CANDLEBUS_TICKERS_WINDOWS", "1d, 1h"),
+        Map.entry("CANDLEBUS_SYMBOLS_MAX", "7"),
+        Map.entry("CANDLEBUS_EXCHANGE_INFO_REFRESH_MS", "60000"));
     CandlebusConfig c = ConfigLoader.fromJson(ConfigLoader.builtInDefaults(), "defaults", env);
+    assertThat(c.tickers().enabled()).isFalse();
+    assertThat(c.tickers().windows()).containsExactly(TickerWindow.D1, TickerWindow.H1);
+    assertThat(c.tickers().maxSymbols()).isEqualTo(7);
+    assertThat(c.tickers().marketsRefreshMs()).isEqualTo(60_000);
     assertThat(c.depth().symbols()).containsExactly("BTCUSDT", "ETHUSDT");
     assertThat(c.depth().levels()).isEqualTo(20);
     assertThat(c.depth().snapshotLimit()).isEqualTo(5000);
@@ -126,6 +135,19 @@ class ConfigLoaderTest {
         .hasMessageContaining(key)
         .hasMessageContaining("\"" + value + "\"")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void badTickerSettingsAreRefusedNamingTheKey() {
+    assertThatThrownBy(() -> ConfigLoader.fromJson(ConfigLoader.builtInDefaults(), "defaults",
+        Map.of("CANDLEBUS_TICKERS_WINDOWS", "1h,24h"))).hasMessageContaining("CANDLEBUS_TICKERS_WINDOWS")
+        .hasMessageContaining("1h, 4h, 1d");
+    assertThatThrownBy(() -> ConfigLoader.fromJson(ConfigLoader.builtInDefaults(), "defaults",
+        Map.of("CANDLEBUS_TICKERS", "yes"))).hasMessageContaining("CANDLEBUS_TICKERS = \"yes\"");
+    assertThatThrownBy(() -> ConfigLoader.fromJson(ConfigLoader.builtInDefaults(), "defaults",
+        Map.of("CANDLEBUS_SYMBOLS_MAX", "0"))).hasMessageContaining("CANDLEBUS_SYMBOLS_MAX");
+    CandlebusConfig d = ConfigLoader.fromJson(ConfigLoader.builtInDefaults(), "defaults", Map.of());
+    assertThat(d.tickers()).isEqualTo(TickerSettings.defaults());
   }
 
   @Test

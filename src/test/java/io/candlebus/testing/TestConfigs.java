@@ -13,7 +13,7 @@ public final class TestConfigs {
 
   /**
    * Against {@code sim}, HTTP on a free port of 127.0.0.1, the simulator's symbols; {@code pgUrl} null means the
-   * embedded server under {@code dataDir}. {@code overrides} are further CANDLEBUS_* variables.
+   * embedded server under {@code dataDir}; the ticker board off. {@code overrides} are further CANDLEBUS_* variables.
    */
   public static CandlebusConfig against(BinanceSimulator sim, String pgUrl, Path dataDir,
       Map<String, String> overrides) {
@@ -24,6 +24,8 @@ public final class TestConfigs {
     env.put("CANDLEBUS_BINANCE_REST_URL", sim.restBaseUrl());
     env.put("CANDLEBUS_SYMBOLS", String.join(",", sim.options().symbols()));
     env.put("CANDLEBUS_DATA_DIR", dataDir.toString());
+    // the board's connection and REST calls would change what other tests count: its own tests turn it on
+    env.put("CANDLEBUS_TICKERS", "false");
     if (pgUrl != null) {
       env.put("CANDLEBUS_PG_URL", pgUrl);
     }
