@@ -43,6 +43,10 @@ export class TickerBoard {
       this.#apply(entries, false);
       this.#ui.panel.dataset.state = 'live';
     } catch (e) {
+      if (e.status === 503 && /tickers = false/.test(e.message)) {
+        this.#ui.panel.hidden = true; // the board is off on this gateway
+        return;
+      }
       this.#ui.panel.dataset.state = 'unavailable';
       this.#ui.coverage.textContent = `Board unavailable: ${e.message}. Retrying.`;
       setTimeout(() => this.load(), RETRY_MS);

@@ -6,6 +6,7 @@ import io.candlebus.Addresses;
 import io.candlebus.config.CandlebusConfig;
 import io.candlebus.upstream.ConnectionBudget;
 import io.candlebus.upstream.RestWeightLimiter;
+import io.candlebus.upstream.TickerVerticle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Context;
@@ -57,6 +58,7 @@ public final class OwnershipVerticle extends VerticleBase {
   private boolean reconciling;
   private boolean again;
   private boolean stopping;
+  private boolean keepsBoard;
 
   public OwnershipVerticle(CandlebusConfig config, MeterRegistry registry, RestWeightLimiter limiter,
       ConnectionBudget budget) {
@@ -110,6 +112,7 @@ public final class OwnershipVerticle extends VerticleBase {
     limiter.shareAmong(nodes.size());
     budget.shareAmong(nodes.size());
     Map<String, String> assignment = Ownership.assign(config.symbols(), nodes);
+    keepBoard(self.equals(Ownership.assign(List.of(TickerVerticle.BOARD), nodes).get(TickerVerticle.BOARD)));
     List<String> mine = assignment.entrySet().stream().filter(e -> e.getValue().equals(self))
         .map(Map.Entry::getKey).toList();
     List<String> release = owned.stream().filter(s -> !mine.contains(s)).toList();
@@ -133,6 +136,18 @@ public final class OwnershipVerticle extends VerticleBase {
         reconcile();
       }
     });
+  }
+
+  /**
+   * The ticker stream is one connection for the whole IP: one ingest node keeps the board, chosen like a symbol's
+   * owner, and the next one takes over when it leaves (its stream and one snapshot rebuild the board).
+   */
+  private void keepBoard(boolean keep) {
+    if (config.tickers().enabled() && keep != keepsBoard) {
+      keepsBoard = keep;
+      log.info("ownership: this node {} the ticker board", keep ? "keeps" : "no longer keeps");
+      vertx.eventBus().publish(Addresses.TICKERS_KEEP, new JsonObject().put("keep", keep), LOCAL);
+    }
   }
 
   private Future<Void> release(List<String> symbols) {

@@ -39,6 +39,7 @@ public final class TickerBoard {
   /** Listed markets without a value, in the order they went missing. */
   private final Set<String> missing = new LinkedHashSet<>();
   private final Set<String> changed = new LinkedHashSet<>();
+  private final Set<String> unfillable = new HashSet<>();
   private long refused;
 
   public TickerBoard(TickerWindow window) {
@@ -61,6 +62,7 @@ public final class TickerBoard {
     }
     entries.put(t.symbol(), t);
     missing.remove(t.symbol());
+    unfillable.remove(t.symbol());
     changed.add(t.symbol());
     return true;
   }
@@ -98,6 +100,7 @@ public final class TickerBoard {
     }
     markets.keySet().removeIf(s -> !now.contains(s));
     missing.removeIf(s -> !now.contains(s));
+    unfillable.removeIf(s -> !now.contains(s));
     entries.keySet().removeIf(s -> !now.contains(s));
     changed.removeIf(s -> !now.contains(s));
     return added;
@@ -115,6 +118,21 @@ public final class TickerBoard {
     }
   }
 
+  /**
+   * Binance has no ticker for a listed market (REST answered it does not exist): it stops being missing until
+   * the stream mentions it or exchangeInfo lists it anew.
+   */
+  public void giveUp(String symbol) {
+    if (missing.remove(symbol)) {
+      unfillable.add(symbol);
+    }
+  }
+
+  /** Listed markets given up on. */
+  public int unfillableCount() {
+    return unfillable.size();
+  }
+
   public int missingCount() {
     return missing.size();
   }
@@ -129,7 +147,7 @@ public final class TickerBoard {
     return markets.size();
   }
 
-  /** Every listed market has a value (false until the list is known). */
+  /** Every listed market has a value, or Binance has none for it (false until the list is known). */
   public boolean complete() {
     return !markets.isEmpty() && missing.isEmpty();
   }

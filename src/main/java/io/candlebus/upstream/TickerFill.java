@@ -33,6 +33,7 @@ final class TickerFill {
   private long startedAt;
   private long lastProgressLog;
   private boolean completeLogged;
+  private boolean retryPending;
 
   TickerFill(Vertx vertx, BinanceRest rest, TickerBoard board, MeterRegistry registry) {
     this.vertx = vertx;
@@ -130,6 +131,12 @@ final class TickerFill {
         }
         progress();
         fill();
+      } else if (ar.cause() instanceof BinanceApiException e && e.status() == 400) {
+        board.giveUp(symbol); // -1121 Invalid symbol: listed, but no ticker to fetch
+        registry.counter("candlebus_tickers_unfillable_total").increment();
+        log.warn("tickers: Binance has no ticker for {} ({}); left off the board until the stream names it",
+            symbol, e.getMessage());
+        fill();
       } else {
         log.warn("tickers: {} could not be filled ({}); it goes to the back of the queue", symbol,
             ar.cause().getMessage());
@@ -139,8 +146,15 @@ final class TickerFill {
     });
   }
 
+  /** One retry timer at a time, however many reasons there were to try again. */
   private void later(long ms) {
-    vertx.setTimer(ms, t -> fill());
+    if (!retryPending) {
+      retryPending = true;
+      vertx.setTimer(ms, t -> {
+        retryPending = false;
+        fill();
+      });
+    }
   }
 
   private void progress() {

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class TickerVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(TickerVerticle.class);
   /** The slot's one "symbol": the board is handed on as a whole. */
-  static final String BOARD = "!tickers";
+  public static final String BOARD = "!tickers";
   static final long PUBLISH_MS = 1_000;
   /** A stream that sent nothing yet (no market changed) is live all the same after this long. */
   static final long QUIET_LIVE_MS = 3_000;

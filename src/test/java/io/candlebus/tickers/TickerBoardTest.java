@@ -91,6 +91,9 @@ class TickerBoardTest {
     assertThat(board.drainChanged()).extracting(r -> r.market().status()).containsExactly("BREAK");
     board.requeue("C");
     assertThat(board.missing(2)).containsExactly("A", "D");
+    board.giveUp("D"); // REST has no ticker for it
+    assertThat(board.missing(10)).containsExactly("A", "C");
+    assertThat(board.unfillableCount()).isEqualTo(1);
     board.merge(t("A", 5, "1", Ticker.Source.REST));
     board.merge(t("C", 5, "1", Ticker.Source.REST));
     board.merge(t("D", 5, "1", Ticker.Source.REST));
