@@ -13,7 +13,8 @@
  *       rate, historyMinutes) gives the same trades on any JDK. Memory holds at least
  *       {@code maxTradesPerSymbol} trades; older ones are dropped in blocks. REST then answers ids and times that
  *       fell out from the oldest trade still held, and serves klines only from the first window that is complete
- *       in memory.</li>
+ *       in memory. A quiet symbol costs kilobytes (blocks grow as trades arrive), so 1 500 symbols start in
+ *       about a second.</li>
  *   <li>Streams: {@code <sym>@aggTrade} and {@code <sym>@kline_<interval>} (all 16 intervals, lower-case symbol).
  *       Any other name is accepted and stays silent. {@code timeUnit} and {@code @+08:00} are not supported
  *       (ignored / silent). Stream timing follows simulated time, ticked every 20 ms of real time.</li>
