@@ -80,9 +80,9 @@ public final class BinanceSimulator extends VerticleBase {
 
   private Future<HttpServer> listen(Loaded loaded) {
     engine = new StreamEngine(clock, histories, tradeFaults);
-    registry = new ConnectionRegistry(engine);
-    engine.attach(registry);
     depth = new DepthEngine(clock, histories, options.seed());
+    registry = new ConnectionRegistry(engine, depth);
+    engine.attach(registry);
     depth.attach(registry);
     faults = new FaultActions(vertx, clock, histories, registry, engine, tradeFaults);
     replay = loaded.replay();
@@ -100,8 +100,10 @@ public final class BinanceSimulator extends VerticleBase {
     return server.listen().onSuccess(s -> {
       port = s.actualPort();
       tickTimer = vertx.setPeriodic(TICK_MS, id -> tick());
+      List<String> symbols = options.symbols();
       LOG.info("Binance simulator on {} and {} (symbols {}, simulated start {}, speed {})", wsBaseUrl(),
-          restBaseUrl(), options.symbols(), clock.startTime(), options.speed());
+          restBaseUrl(), symbols.size() <= 20 ? symbols : symbols.size() + " from " + symbols.get(0),
+          clock.startTime(), options.speed());
     });
   }
 
@@ -112,11 +114,18 @@ public final class BinanceSimulator extends VerticleBase {
   }
 
   private void tick() {
+    long t0 = System.nanoTime();
     engine.tick();
     depth.tick(System.nanoTime());
     if (replay != null) {
       replay.tick(registry, System.nanoTime());
     }
+    counters.tickTook(System.nanoTime() - t0);
+  }
+
+  /** The running counts, for tests in this package (tick cost, weights). */
+  SimCounters counters() {
+    return counters;
   }
 
   private void handleHandshake(ServerWebSocketHandshake hs) {

@@ -14,8 +14,18 @@ final class SimCounters {
   final AtomicLong restRefused = new AtomicLong();
   final AtomicLong restViolations = new AtomicLong();
   final AtomicInteger maxWeightUsed = new AtomicInteger();
+  /** Stream ticks run, their total and their longest duration (real ns): what the simulator costs per tick. */
+  final AtomicLong ticks = new AtomicLong();
+  final AtomicLong tickNanos = new AtomicLong();
+  final AtomicLong maxTickNanos = new AtomicLong();
 
   void weightAnnounced(int used) {
     maxWeightUsed.accumulateAndGet(used, Math::max);
+  }
+
+  void tickTook(long nanos) {
+    ticks.incrementAndGet();
+    tickNanos.addAndGet(nanos);
+    maxTickNanos.accumulateAndGet(nanos, Math::max);
   }
 }

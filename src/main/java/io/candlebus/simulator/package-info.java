@@ -16,8 +16,10 @@
  *       in memory. A quiet symbol costs kilobytes (blocks grow as trades arrive), so 1 500 symbols start in
  *       about a second.</li>
  *   <li>Streams: {@code <sym>@aggTrade} and {@code <sym>@kline_<interval>} (all 16 intervals, lower-case symbol).
- *       Any other name is accepted and stays silent. {@code timeUnit} and {@code @+08:00} are not supported
- *       (ignored / silent). Stream timing follows simulated time, ticked every 20 ms of real time.</li>
+ *       The depth streams ({@code @depth@100ms}, {@code @depth5|10|20@100ms}, {@code @bookTicker}) come from a
+ *       random book per symbol that is stepped only once someone subscribed to it, asked for its snapshot or set
+ *       a fault on it. Any other name is accepted and stays silent. {@code timeUnit} and {@code @+08:00} are not
+ *       supported (ignored / silent). Stream timing follows simulated time, ticked every 20 ms of real time.</li>
  *   <li>Control messages: replies and codes as in the notes §1.3; the id is echoed whenever it could be read.
  *       The reply to more than 1024 streams and the wording of type errors are not documented by Binance and
  *       are our own (code 2).</li>
