@@ -69,6 +69,51 @@ public final class TradeHistory {
     }
   }
 
+  /**
+   * The trades held at one moment, read by agg id without building {@link Trade}s: what the rolling ticker
+   * windows read. Every id from {@link #first()} to {@link #last()} can be read; others cannot.
+   */
+  final class Raw {
+    private final View v;
+
+    private Raw(View v) {
+      this.v = v;
+    }
+
+    long first() {
+      return v.baseAggId;
+    }
+
+    long last() {
+      return v.baseAggId + v.size - 1;
+    }
+
+    long time(long aggId) {
+      int i = index(aggId);
+      return chunk(v, i).time[i & mask()];
+    }
+
+    /** Price in ticks of 0.01. */
+    int priceTicks(long aggId) {
+      int i = index(aggId);
+      return chunk(v, i).price[i & mask()];
+    }
+
+    /** Quantity in steps of 0.00001. */
+    int qtySteps(long aggId) {
+      int i = index(aggId);
+      return chunk(v, i).qty[i & mask()];
+    }
+
+    private int index(long aggId) {
+      long i = aggId - v.baseAggId;
+      if (i < 0 || i >= v.size) {
+        throw new IndexOutOfBoundsException("agg id " + aggId + " not held (" + first() + ".." + last() + ")");
+      }
+      return (int) i;
+    }
+  }
+
   TradeHistory(String symbol, long seed, double rate, long historyStart, int maxTrades) {
     this.symbol = symbol;
     this.gen = new TradeGenerator(seed, symbol, rate, historyStart);
@@ -161,6 +206,21 @@ public final class TradeHistory {
   public Optional<Trade> last() {
     View v = view;
     return v.size == 0 ? Optional.empty() : Optional.of(trade(v, v.size - 1));
+  }
+
+  /** The trades held now, for reads by agg id. */
+  Raw raw() {
+    return new Raw(view);
+  }
+
+  /** A price in ticks of 0.01 as Binance prints it (scale 8). */
+  static BigDecimal priceOfTicks(long ticks) {
+    return price(ticks);
+  }
+
+  /** A quantity in steps of 0.00001 as Binance prints it (scale 8). */
+  static BigDecimal qtyOfSteps(long steps) {
+    return BigDecimal.valueOf(steps * QTY_UNIT, 8);
   }
 
   /** Agg id of the first held trade with time >= {@code time}; {@code lastAggId() + 1} if there is none yet. */
