@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A Binance-compatible market-data server on one port: WebSocket streams ({@code /ws/<stream>},
  * {@code /stream?streams=a/b}), REST ({@code /api/v3/...}) and its own control routes ({@code /sim/...}), streams
- * and REST answered from one deterministic trade history per symbol, so that they agree exactly. See
- * {@link SimulatorOptions} for what can be set.
+ * and REST answered from one deterministic trade history per symbol, so that they agree exactly (the 24 h tickers
+ * of {@code /api/v3/ticker/24hr} and {@code !miniTicker@arr} included). See {@link SimulatorOptions} for what can
+ * be set.
  *
  * <p>Deploy it like any verticle; {@link #port()} and the URLs are valid once deployment succeeded. Every public
  * method is safe from any thread. The faults run on the simulator's event loop; their futures complete once the
@@ -41,6 +42,7 @@ public final class BinanceSimulator extends VerticleBase {
   private volatile FaultActions faults;
   private StreamEngine engine;
   private volatile DepthEngine depth;
+  private volatile TickerEngine tickers;
   private ReplayPlayer replay;
   private volatile int port = -1;
   private long tickTimer = -1;
@@ -51,7 +53,7 @@ public final class BinanceSimulator extends VerticleBase {
   }
 
   /** What the blocking part of the start loads from disk. */
-  private record Loaded(KlineArchive archive, ExchangeInfo exchangeInfo, ReplayPlayer replay) {}
+  private record Loaded(KlineArchive archive, ExchangeInfo exchangeInfo, ReplayPlayer replay, TickerEngine tickers) {}
 
   @Override
   public Future<?> start() {
@@ -75,20 +77,22 @@ public final class BinanceSimulator extends VerticleBase {
         : ExchangeInfo.fromFile(options.exchangeInfoFile(), options.symbols(), options.requestWeightLimit());
     ReplayPlayer player = options.replayFiles().isEmpty() ? null
         : ReplayPlayer.load(options.replayFiles(), options.replaySpeed());
-    return new Loaded(archive, info, player);
+    return new Loaded(archive, info, player, new TickerEngine(c, hs));
   }
 
   private Future<HttpServer> listen(Loaded loaded) {
     engine = new StreamEngine(clock, histories, tradeFaults);
     depth = new DepthEngine(clock, histories, options.seed());
-    registry = new ConnectionRegistry(engine, depth);
+    tickers = loaded.tickers();
+    registry = new ConnectionRegistry(engine, depth, tickers);
     engine.attach(registry);
     depth.attach(registry);
+    tickers.attach(registry, depth);
     faults = new FaultActions(vertx, clock, histories, registry, engine, tradeFaults);
     replay = loaded.replay();
     depth.replay(replay);
     RestApi rest = new RestApi(vertx, clock, histories, loaded.archive(), loaded.exchangeInfo(), guard, tradeFaults,
-        depth);
+        depth, tickers);
     HttpServer server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(options.host()).setPort(options.port()).setMaxWebSocketFrameSize(1 << 20)
         .setMaxWebSocketMessageSize(1 << 22)
@@ -117,6 +121,7 @@ public final class BinanceSimulator extends VerticleBase {
     long t0 = System.nanoTime();
     engine.tick();
     depth.tick(System.nanoTime());
+    tickers.tick(System.nanoTime());
     if (replay != null) {
       replay.tick(registry, System.nanoTime());
     }
@@ -264,6 +269,16 @@ public final class BinanceSimulator extends VerticleBase {
    */
   public void restFault(int status, long retryAfterSeconds, int count) {
     guard.restFault(status, retryAfterSeconds, count);
+  }
+
+  /** All-symbols {@code GET /api/v3/ticker/24hr} requests received so far, refused ones included. */
+  public long tickerSnapshotCalls() {
+    return counters.tickerAllCalls.get();
+  }
+
+  /** {@code GET /api/v3/ticker/24hr} requests with {@code symbol} or {@code symbols} received so far. */
+  public long tickerSymbolCalls() {
+    return counters.tickerSymbolCalls.get();
   }
 
   /** {@code count} frames of {@link MalformedFrames#generate} to every connection; completes with how many. */

@@ -178,6 +178,18 @@ final class DepthEngine implements ConnectionRegistry.Listener {
     return partial(s, limit);
   }
 
+  /** The best bid and ask of a live book with both sides, else null (the 24 h ticker's bid/ask fields). */
+  TickerStats.Top top(String symbol) {
+    SimBook book = books.get(symbol);
+    if (book == null || !live.contains(book)) {
+      return null;
+    }
+    var bid = book.bestBid();
+    var ask = book.bestAsk();
+    return bid == null || ask == null ? null
+        : new TickerStats.Top(bid.getKey(), bid.getValue(), ask.getKey(), ask.getValue());
+  }
+
   /** The next {@code count} diffs of {@code symbol} are not streamed: a hole in the update ids. */
   int skipDiffs(String symbol, int count) {
     SimBook book = books.get(symbol);

@@ -79,6 +79,14 @@ final class RestGuard {
     rc.addHeadersEndHandler(v -> entry.status = rc.response().getStatusCode());
     counters.restRequests.incrementAndGet();
     String ip = rc.request().remoteAddress() == null ? "?" : rc.request().remoteAddress().host();
+    String path = rc.request().path();
+    boolean allTickers = RestApi.allSymbolsTicker(path, rc.queryParams().contains("symbol"),
+        rc.queryParams().contains("symbols"));
+    if (allTickers) {
+      counters.tickerAllCalls.incrementAndGet();
+    } else if (path.equals(RestApi.TICKER_24HR)) {
+      counters.tickerSymbolCalls.incrementAndGet();
+    }
 
     Long until = bannedUntilNanos.get(ip);
     if (until != null && nowNanos < until) {
@@ -98,8 +106,7 @@ final class RestGuard {
           : tooMuch());
       return;
     }
-    int weight = RestApi.weightOf(rc.request().path(), rc.request().getParam("symbol") != null,
-        rc.request().getParam("limit"));
+    int weight = RestApi.weightOf(path, rc.queryParams());
     WeightLimiter.Decision d = limiter.charge(ip, weight, nowNanos);
     if (!d.allowed()) {
       ban(ip, nowNanos, d.retryAfterSeconds());
