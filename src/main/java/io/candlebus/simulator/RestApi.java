@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@code /api/v3/ticker/24hr} ({@code type=FULL}, the default, or {@code MINI}) is {@link TickerEngine}'s 24 h
  * statistics at the request's simulated now, so its closeTime equals the E of the {@code !miniTicker@arr} items
  * that carry the same values. bid/ask are the symbol's book when it is live (see {@link DepthEngine}), else the
- * last price with quantity 0. An all-symbols call leaves out symbols that never traded.
+ * last price with quantity 0. An all-symbols call leaves out symbols that never traded; may be refused
+ * ({@link RestGuard}) or answered late ({@link TickerFaults}).
  */
 final class RestApi {
   private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
@@ -44,10 +45,13 @@ final class RestApi {
   private final DepthEngine depth;
   private final TradeFaults faults;
   private final TickerEngine tickers;
+  private final TickerFaults tickerFaults;
 
   RestApi(Vertx vertx, SimClock clock, Map<String, TradeHistory> histories, KlineArchive archive,
-      ExchangeInfo exchangeInfo, RestGuard guard, TradeFaults faults, DepthEngine depth, TickerEngine tickers) {
+      ExchangeInfo exchangeInfo, RestGuard guard, TradeFaults faults, DepthEngine depth, TickerEngine tickers,
+      TickerFaults tickerFaults) {
     this.tickers = tickers;
+    this.tickerFaults = tickerFaults;
     this.depth = depth;
     this.vertx = vertx;
     this.clock = clock;
@@ -154,13 +158,20 @@ final class RestApi {
       List<TickerStats.Top> tops = new ArrayList<>(stats.size());
       stats.forEach(s -> tops.add(mini ? null : tickers.top(s.symbol())));
       List<TickerStats> taken = stats;
+      long delay = some ? 0 : tickerFaults.takeDelayMs();
       vertx.executeBlocking(() -> {
         JsonArray out = new JsonArray();
         for (int i = 0; i < taken.size(); i++) {
           out.add(mini ? taken.get(i).restMini() : taken.get(i).restFull(tops.get(i)));
         }
         return out.encode();
-      }, false).onSuccess(body -> reply(rc, 200, body)).onFailure(e -> fail(rc, e));
+      }, false).onSuccess(body -> {
+        if (delay > 0) {
+          vertx.setTimer(delay, id -> reply(rc, 200, body));  // computed on arrival, told later: older than the stream
+        } else {
+          reply(rc, 200, body);
+        }
+      }).onFailure(e -> fail(rc, e));
     } catch (BinanceError e) {
       fail(rc, e);
     }

@@ -39,7 +39,8 @@
  *   <li>Faults (methods of {@link io.candlebus.simulator.BinanceSimulator}, and {@code /sim/...} HTTP routes on the
  *       same port, which cost no weight): drop all connections, silence the open ones, skip or lose the next
  *       trades of a symbol, serverShutdown, forced 429/418 answers, bad frames from
- *       {@link io.candlebus.simulator.MalformedFrames}, depth holes, stale snapshots and bad depth frames. A
+ *       {@link io.candlebus.simulator.MalformedFrames}, depth holes, stale snapshots and bad depth frames, the
+ *       all-symbols ticker snapshot refused (without a ban) or answered late, a symbol's exchangeInfo status. A
  *       silenced connection still gets Vert.x's automatic answers to the client's ping and close frames. Skipped
  *       and lost trades stay in every kline.</li>
  *   <li>Archive mode: only REST klines of the archived symbols come from the zips (nothing for 1s); their stream,
