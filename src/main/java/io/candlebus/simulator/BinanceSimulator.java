@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A Binance-compatible market-data server on one port: WebSocket streams ({@code /ws/<stream>},
  * {@code /stream?streams=a/b}), REST ({@code /api/v3/...}) and its own control routes ({@code /sim/...}), streams
- * and REST answered from one deterministic trade history per symbol, so that they agree exactly. See
- * {@link SimulatorOptions} for what can be set.
+ * and REST answered from one deterministic trade history per symbol, so that they agree exactly (the 24 h tickers
+ * of {@code /api/v3/ticker/24hr} and {@code !miniTicker@arr} included). See {@link SimulatorOptions} for what can
+ * be set.
  *
  * <p>Deploy it like any verticle; {@link #port()} and the URLs are valid once deployment succeeded. Every public
  * method is safe from any thread. The faults run on the simulator's event loop; their futures complete once the
@@ -34,6 +35,7 @@ public final class BinanceSimulator extends VerticleBase {
   private final SimulatorOptions options;
   private final SimCounters counters = new SimCounters();
   private final TradeFaults tradeFaults = new TradeFaults();
+  private final TickerFaults tickerFaults = new TickerFaults();
   private final RestGuard guard;
   private volatile SimClock clock;
   private volatile Map<String, TradeHistory> histories = Map.of();
@@ -41,17 +43,19 @@ public final class BinanceSimulator extends VerticleBase {
   private volatile FaultActions faults;
   private StreamEngine engine;
   private volatile DepthEngine depth;
+  private volatile TickerEngine tickers;
+  private volatile ExchangeInfo exchangeInfo;
   private ReplayPlayer replay;
   private volatile int port = -1;
   private long tickTimer = -1;
 
   public BinanceSimulator(SimulatorOptions options) {
     this.options = options;
-    this.guard = new RestGuard(new WeightLimiter(options.requestWeightLimit()), counters);
+    this.guard = new RestGuard(new WeightLimiter(options.requestWeightLimit()), counters, tickerFaults);
   }
 
   /** What the blocking part of the start loads from disk. */
-  private record Loaded(KlineArchive archive, ExchangeInfo exchangeInfo, ReplayPlayer replay) {}
+  private record Loaded(KlineArchive archive, ExchangeInfo exchangeInfo, ReplayPlayer replay, TickerEngine tickers) {}
 
   @Override
   public Future<?> start() {
@@ -75,20 +79,23 @@ public final class BinanceSimulator extends VerticleBase {
         : ExchangeInfo.fromFile(options.exchangeInfoFile(), options.symbols(), options.requestWeightLimit());
     ReplayPlayer player = options.replayFiles().isEmpty() ? null
         : ReplayPlayer.load(options.replayFiles(), options.replaySpeed());
-    return new Loaded(archive, info, player);
+    return new Loaded(archive, info, player, new TickerEngine(c, hs));
   }
 
   private Future<HttpServer> listen(Loaded loaded) {
     engine = new StreamEngine(clock, histories, tradeFaults);
-    registry = new ConnectionRegistry(engine);
-    engine.attach(registry);
     depth = new DepthEngine(clock, histories, options.seed());
+    tickers = loaded.tickers();
+    registry = new ConnectionRegistry(engine, depth, tickers);
+    engine.attach(registry);
     depth.attach(registry);
+    tickers.attach(registry, depth);
+    exchangeInfo = loaded.exchangeInfo();
     faults = new FaultActions(vertx, clock, histories, registry, engine, tradeFaults);
     replay = loaded.replay();
     depth.replay(replay);
     RestApi rest = new RestApi(vertx, clock, histories, loaded.archive(), loaded.exchangeInfo(), guard, tradeFaults,
-        depth);
+        depth, tickers, tickerFaults);
     HttpServer server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(options.host()).setPort(options.port()).setMaxWebSocketFrameSize(1 << 20)
         .setMaxWebSocketMessageSize(1 << 22)
@@ -100,8 +107,10 @@ public final class BinanceSimulator extends VerticleBase {
     return server.listen().onSuccess(s -> {
       port = s.actualPort();
       tickTimer = vertx.setPeriodic(TICK_MS, id -> tick());
+      List<String> symbols = options.symbols();
       LOG.info("Binance simulator on {} and {} (symbols {}, simulated start {}, speed {})", wsBaseUrl(),
-          restBaseUrl(), options.symbols(), clock.startTime(), options.speed());
+          restBaseUrl(), symbols.size() <= 20 ? symbols : symbols.size() + " from " + symbols.get(0),
+          clock.startTime(), options.speed());
     });
   }
 
@@ -112,11 +121,19 @@ public final class BinanceSimulator extends VerticleBase {
   }
 
   private void tick() {
+    long t0 = System.nanoTime();
     engine.tick();
     depth.tick(System.nanoTime());
+    tickers.tick(System.nanoTime());
     if (replay != null) {
       replay.tick(registry, System.nanoTime());
     }
+    counters.tickTook(System.nanoTime() - t0);
+  }
+
+  /** The running counts, for tests in this package (tick cost, weights). */
+  SimCounters counters() {
+    return counters;
   }
 
   private void handleHandshake(ServerWebSocketHandshake hs) {
@@ -255,6 +272,64 @@ public final class BinanceSimulator extends VerticleBase {
    */
   public void restFault(int status, long retryAfterSeconds, int count) {
     guard.restFault(status, retryAfterSeconds, count);
+  }
+
+  /**
+   * The next {@code count} all-symbols {@code GET /api/v3/ticker/24hr} calls (neither {@code symbol} nor
+   * {@code symbols}) are answered {@code status} (429 or 418) with {@code Retry-After: retryAfterSeconds} and code
+   * -1003, cost no weight and are logged as refusals; calls with {@code symbol}/{@code symbols} and every other
+   * request are answered as usual (no ban follows, unlike {@link #restFault}). {@link #restFault} still comes
+   * first. Replaces what is left of an earlier one; count 0 clears it. Takes effect before this returns;
+   * IllegalArgumentException for a bad argument.
+   */
+  public void tickerSnapshotRefuse(int status, long retryAfterSeconds, int count) {
+    tickerFaults.refuse(status, retryAfterSeconds, count);
+  }
+
+  /**
+   * The next {@code count} all-symbols {@code GET /api/v3/ticker/24hr} calls that are answered (not refused) are
+   * computed, and charged, when they arrive, but their answer is sent {@code delayMs} later (a timer, nothing
+   * blocks): their closeTime is the arrival's simulated now, older than stream frames sent meanwhile. Replaces
+   * what is left of an earlier one; count 0 clears it. Takes effect before this returns; IllegalArgumentException
+   * for a bad argument.
+   */
+  public void tickerSnapshotDelay(long delayMs, int count) {
+    tickerFaults.delay(delayMs, count);
+  }
+
+  /**
+   * Sets {@code symbol}'s {@code status} in {@code /api/v3/exchangeInfo} (e.g. TRADING to BREAK) for every later
+   * answer; the trades, streams and tickers go on unchanged. Any symbol exchangeInfo lists (a recorded one too).
+   * Takes effect before this returns (it encodes the answer again: tens of ms for a recorded one);
+   * IllegalArgumentException for an unknown symbol or a status that is not upper-case letters and '_',
+   * IllegalStateException before the start.
+   */
+  public void setSymbolStatus(String symbol, String status) {
+    ExchangeInfo info = exchangeInfo;
+    if (info == null) {
+      throw new IllegalStateException("the simulator has not been started");
+    }
+    if (status == null || !status.matches("[A-Z_]{1,32}")) {
+      throw new IllegalArgumentException("status must be upper-case letters and '_' (TRADING, BREAK, ...), not "
+          + status);
+    }
+    info.setStatus(symbol, status);
+  }
+
+  /** {@code symbol}'s status in exchangeInfo now; null for a symbol it does not list or before the start. */
+  public String symbolStatus(String symbol) {
+    ExchangeInfo info = exchangeInfo;
+    return info == null ? null : info.status(symbol);
+  }
+
+  /** All-symbols {@code GET /api/v3/ticker/24hr} requests received so far, refused ones included. */
+  public long tickerSnapshotCalls() {
+    return counters.tickerAllCalls.get();
+  }
+
+  /** {@code GET /api/v3/ticker/24hr} requests with {@code symbol} or {@code symbols} received so far. */
+  public long tickerSymbolCalls() {
+    return counters.tickerSymbolCalls.get();
   }
 
   /** {@code count} frames of {@link MalformedFrames#generate} to every connection; completes with how many. */

@@ -25,10 +25,10 @@ final class ConnectionRegistry {
 
   private final Map<Long, WsConnection> connections = new ConcurrentHashMap<>();
   private final Map<String, Set<WsConnection>> subscribers = new HashMap<>();
-  private final Listener listener;
+  private final List<Listener> listeners;
 
-  ConnectionRegistry(Listener listener) {
-    this.listener = listener;
+  ConnectionRegistry(Listener... listeners) {
+    this.listeners = List.of(listeners);
   }
 
   void add(WsConnection c) {
@@ -45,7 +45,7 @@ final class ConnectionRegistry {
     for (String s : streams) {
       Set<WsConnection> set = subscribers.computeIfAbsent(s, k -> new LinkedHashSet<>());
       if (set.add(c) && set.size() == 1) {
-        listener.firstSubscriber(s);
+        listeners.forEach(l -> l.firstSubscriber(s));
       }
     }
   }
@@ -55,7 +55,7 @@ final class ConnectionRegistry {
       Set<WsConnection> set = subscribers.get(s);
       if (set != null && set.remove(c) && set.isEmpty()) {
         subscribers.remove(s);
-        listener.lastUnsubscribed(s);
+        listeners.forEach(l -> l.lastUnsubscribed(s));
       }
     }
   }

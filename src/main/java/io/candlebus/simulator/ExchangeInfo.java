@@ -17,25 +17,58 @@ import java.util.Set;
  * the REQUEST_WEIGHT limit is the one the simulator enforces, and serverTime is the simulated now.
  *
  * <p>The body is encoded once; each answer only splices serverTime in, so a 1.8 MB recording costs a string
- * concatenation per request, not a JSON encoding.
+ * concatenation per request, not a JSON encoding. {@link #setStatus} (a symbol going to BREAK, say) builds a
+ * changed copy and encodes it again; answers use one published state, so they are always whole. Thread-safe.
  */
 final class ExchangeInfo {
   private static final String QUOTES_LONGEST_FIRST =
       "FDUSD,USDT,BUSD,USDC,TUSD,USDP,BIDR,BVND,IDRT,DAI,BTC,ETH,BNB,EUR,TRY,GBP,AUD,BRL,RUB,UAH,NGN,ZAR,XRP,TRX";
   private static final long MARK = Long.MIN_VALUE;
 
-  private final JsonObject info;
+  /** One version of the answer: never changed once published. */
+  private record State(JsonObject info, String head, String tail) {
+    static State of(JsonObject info) {
+      String encoded = info.copy().put("serverTime", MARK).encode();
+      int at = encoded.indexOf(Long.toString(MARK));
+      return new State(info, encoded.substring(0, at), encoded.substring(at + Long.toString(MARK).length()));
+    }
+  }
+
   private final Set<String> symbols = new HashSet<>();
-  private final String head;
-  private final String tail;
+  private volatile State state;
 
   ExchangeInfo(JsonObject info) {
-    this.info = info;
     info.getJsonArray("symbols").forEach(s -> symbols.add(((JsonObject) s).getString("symbol")));
-    String encoded = info.copy().put("serverTime", MARK).encode();
-    int at = encoded.indexOf(Long.toString(MARK));
-    this.head = encoded.substring(0, at);
-    this.tail = encoded.substring(at + Long.toString(MARK).length());
+    this.state = State.of(info);
+  }
+
+  /**
+   * Sets {@code symbol}'s {@code status} (TRADING, BREAK, HALT, ...) in every later answer; IllegalArgumentException
+   * for a symbol it does not list. Blocking (a recorded answer takes tens of ms to encode again).
+   */
+  synchronized void setStatus(String symbol, String status) {
+    if (!has(symbol)) {
+      throw new IllegalArgumentException("not a symbol of exchangeInfo: " + symbol);
+    }
+    JsonObject copy = state.info().copy();
+    for (Object o : copy.getJsonArray("symbols")) {
+      JsonObject entry = (JsonObject) o;
+      if (symbol.equals(entry.getString("symbol"))) {
+        entry.put("status", status);
+      }
+    }
+    state = State.of(copy);
+  }
+
+  /** {@code symbol}'s status now; null for a symbol it does not list. */
+  String status(String symbol) {
+    for (Object o : state.info().getJsonArray("symbols")) {
+      JsonObject entry = (JsonObject) o;
+      if (symbol.equals(entry.getString("symbol"))) {
+        return entry.getString("status");
+      }
+    }
+    return null;
   }
 
   static ExchangeInfo synthetic(List<String> simulated, int weightLimit) {
@@ -89,12 +122,13 @@ final class ExchangeInfo {
 
   /** The whole answer at simulated time {@code now}. */
   String render(long now) {
-    return head + now + tail;
+    State st = state;
+    return st.head() + now + st.tail();
   }
 
   /** The answer restricted to {@code wanted} (all known, checked by the caller). */
   String render(long now, Set<String> wanted) {
-    JsonObject copy = info.copy().put("serverTime", now);
+    JsonObject copy = state.info().copy().put("serverTime", now);
     JsonArray kept = new JsonArray();
     copy.getJsonArray("symbols").forEach(s -> {
       if (wanted.contains(((JsonObject) s).getString("symbol"))) {

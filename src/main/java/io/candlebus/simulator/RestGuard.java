@@ -11,9 +11,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What every REST request goes through before its endpoint: the log of calls, the 418 ban of a client that comes
- * back before the Retry-After we announced (Binance's auto-ban), injected 429/418 faults, then the request weight.
- * Refusals of any kind cost no weight and carry {@code Retry-After}, {@code X-MBX-USED-WEIGHT-1M} and a -1003
- * body.
+ * back before the Retry-After we announced (Binance's auto-ban), injected 429/418 faults (any request, then the
+ * all-symbols ticker's own, see {@link TickerFaults}), then the request weight. Refusals of any kind cost no
+ * weight and carry {@code Retry-After}, {@code X-MBX-USED-WEIGHT-1M} and a -1003 body. The ticker's own refusals
+ * do not ban: the client's other requests go on being answered, so a test sees only the snapshot refused.
  *
  * <p>The ban lasts until the announced Retry-After has passed; coming back early is answered 418 with the time
  * left, but, unlike Binance, does not lengthen the ban (so tests stay bounded).
@@ -38,13 +39,15 @@ final class RestGuard {
 
   private final WeightLimiter limiter;
   private final SimCounters counters;
+  private final TickerFaults tickerFaults;
   private final AtomicReference<Fault> fault = new AtomicReference<>();
   private final Map<String, Long> bannedUntilNanos = new ConcurrentHashMap<>();
   private final Deque<Entry> calls = new ArrayDeque<>();
 
-  RestGuard(WeightLimiter limiter, SimCounters counters) {
+  RestGuard(WeightLimiter limiter, SimCounters counters, TickerFaults tickerFaults) {
     this.limiter = limiter;
     this.counters = counters;
+    this.tickerFaults = tickerFaults;
   }
 
   int limit() {
@@ -79,6 +82,14 @@ final class RestGuard {
     rc.addHeadersEndHandler(v -> entry.status = rc.response().getStatusCode());
     counters.restRequests.incrementAndGet();
     String ip = rc.request().remoteAddress() == null ? "?" : rc.request().remoteAddress().host();
+    String path = rc.request().path();
+    boolean allTickers = RestApi.allSymbolsTicker(path, rc.queryParams().contains("symbol"),
+        rc.queryParams().contains("symbols"));
+    if (allTickers) {
+      counters.tickerAllCalls.incrementAndGet();
+    } else if (path.equals(RestApi.TICKER_24HR)) {
+      counters.tickerSymbolCalls.incrementAndGet();
+    }
 
     Long until = bannedUntilNanos.get(ip);
     if (until != null && nowNanos < until) {
@@ -98,8 +109,16 @@ final class RestGuard {
           : tooMuch());
       return;
     }
-    int weight = RestApi.weightOf(rc.request().path(), rc.request().getParam("symbol") != null,
-        rc.request().getParam("limit"));
+    TickerFaults.Refusal tf = allTickers ? tickerFaults.takeRefusal() : null;
+    if (tf != null) {
+      refuse(rc, ip, nowNanos, tf.status(), tf.retryAfterSeconds(), tf.status() == 418
+          ? "Way too much request weight used; IP banned until "
+              + (System.currentTimeMillis() + tf.retryAfterSeconds() * 1000) + ". Please use WebSocket Streams for "
+              + "live updates to avoid bans."
+          : tooMuch());
+      return;
+    }
+    int weight = RestApi.weightOf(path, rc.queryParams());
     WeightLimiter.Decision d = limiter.charge(ip, weight, nowNanos);
     if (!d.allowed()) {
       ban(ip, nowNanos, d.retryAfterSeconds());

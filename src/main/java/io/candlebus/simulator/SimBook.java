@@ -21,6 +21,8 @@ import java.util.function.LongConsumer;
  */
 final class SimBook {
   static final int RANGE_TICKS = 20;
+  /** The update id of a book that never changed. */
+  static final long FIRST_UPDATE_ID = 1_000_000;
 
   /** A diff waiting to be sent: ids {@code first..last}, newest quantity per price. */
   record Pending(long first, long last, Map<BigDecimal, BigDecimal> bids, Map<BigDecimal, BigDecimal> asks) {}
@@ -34,7 +36,7 @@ final class SimBook {
   private final TreeMap<BigDecimal, BigDecimal> bids = new TreeMap<>(Collections.reverseOrder());
   private final TreeMap<BigDecimal, BigDecimal> asks = new TreeMap<>();
   private BigDecimal tick;
-  private long updateId = 1_000_000;
+  private long updateId = FIRST_UPDATE_ID;
   private long pendingFirst = -1;
   private Map<BigDecimal, BigDecimal> pendingBids = new LinkedHashMap<>();
   private Map<BigDecimal, BigDecimal> pendingAsks = new LinkedHashMap<>();

@@ -19,7 +19,7 @@ final class SimControlApi {
   static final long MAX_CLOSE_AFTER_MS = 3_600_000L;
   private static final Set<String> POSTS = Set.of("/sim/drop", "/sim/silence", "/sim/skip", "/sim/lose",
       "/sim/shutdown", "/sim/rest-fault", "/sim/malformed", "/sim/depth-skip", "/sim/stale-snapshot",
-      "/sim/malformed-depth");
+      "/sim/malformed-depth", "/sim/ticker-refuse", "/sim/ticker-delay", "/sim/symbol-status");
 
   /** A bad or missing query parameter. */
   private static final class BadParameter extends RuntimeException {
@@ -49,6 +49,9 @@ final class SimControlApi {
     router.post("/sim/depth-skip").handler(this::handleDepthSkip);
     router.post("/sim/stale-snapshot").handler(this::handleStaleSnapshot);
     router.post("/sim/malformed-depth").handler(this::handleMalformedDepth);
+    router.post("/sim/ticker-refuse").handler(this::handleTickerRefuse);
+    router.post("/sim/ticker-delay").handler(this::handleTickerDelay);
+    router.post("/sim/symbol-status").handler(this::handleSymbolStatus);
     router.get("/sim/stats").handler(this::handleStats);
     router.route("/sim/*").handler(this::handleUnknown);
   }
@@ -115,6 +118,63 @@ final class SimControlApi {
       int count = (int) number(rc, "count", 1, MAX_COUNT);
       sim.restFault(status, retryAfter, count);
       reply(rc, 200, new JsonObject().put("status", status).put("retryAfter", retryAfter).put("count", count));
+    } catch (BadParameter e) {
+      badRequest(rc, e);
+    }
+  }
+
+  /** {@code status=429|418&retryAfter=S&count=N}: the next N all-symbols ticker/24hr calls are refused. */
+  private void handleTickerRefuse(RoutingContext rc) {
+    try {
+      int status = (int) number(rc, "status", 0, 999);
+      if (status != 429 && status != 418) {
+        throw new BadParameter("status", "must be 429 or 418");
+      }
+      long retryAfter = number(rc, "retryAfter", 0, MAX_RETRY_AFTER_S);
+      int count = (int) number(rc, "count", 0, MAX_COUNT);
+      sim.tickerSnapshotRefuse(status, retryAfter, count);
+      reply(rc, 200, new JsonObject().put("status", status).put("retryAfter", retryAfter).put("count", count));
+    } catch (BadParameter e) {
+      badRequest(rc, e);
+    }
+  }
+
+  /** {@code delayMs=D&count=N}: the next N all-symbols ticker/24hr answers are sent D ms after they were computed. */
+  private void handleTickerDelay(RoutingContext rc) {
+    try {
+      long delayMs = number(rc, "delayMs", 0, MAX_CLOSE_AFTER_MS);
+      int count = (int) number(rc, "count", 0, MAX_COUNT);
+      sim.tickerSnapshotDelay(delayMs, count);
+      reply(rc, 200, new JsonObject().put("delayMs", delayMs).put("count", count));
+    } catch (BadParameter e) {
+      badRequest(rc, e);
+    }
+  }
+
+  /** {@code symbol=S&status=BREAK}: S's status in exchangeInfo from now on (any symbol it lists). */
+  private void handleSymbolStatus(RoutingContext rc) {
+    try {
+      String symbol = rc.queryParams().get("symbol");
+      if (symbol == null || symbol.isBlank()) {
+        throw new BadParameter("symbol", "missing");
+      }
+      String upper = symbol.trim().toUpperCase(Locale.ROOT);
+      if (sim.symbolStatus(upper) == null) {
+        throw new BadParameter("symbol", "not a symbol of exchangeInfo");
+      }
+      String status = rc.queryParams().get("status");
+      if (status == null || status.isBlank()) {
+        throw new BadParameter("status", "missing");
+      }
+      String st = status.trim().toUpperCase(Locale.ROOT);
+      if (!st.matches("[A-Z_]{1,32}")) {
+        throw new BadParameter("status", "must be letters and '_' (TRADING, BREAK, HALT, ...)");
+      }
+      // encoding a recorded exchangeInfo again takes tens of ms: not on the event loop
+      answer(rc, rc.vertx().executeBlocking(() -> {
+        sim.setSymbolStatus(upper, st);
+        return new JsonObject().put("symbol", upper).put("status", st);
+      }, false));
     } catch (BadParameter e) {
       badRequest(rc, e);
     }

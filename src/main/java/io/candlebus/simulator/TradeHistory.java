@@ -11,7 +11,9 @@ import java.util.function.Consumer;
  * The deterministic aggTrades of one symbol: consecutive agg ids, 1-3 individual trades each with consecutive
  * trade ids, non-decreasing times. Trades are generated lazily as simulated time advances and kept in compact
  * arrays; once more than {@code maxTrades} are held, the oldest are dropped a block at a time. Queries for
- * dropped ids or times answer from the oldest trade still held ({@link #firstAggId()}).
+ * dropped ids or times answer from the oldest trade still held ({@link #firstAggId()}). A block's arrays start
+ * small and double as trades arrive, so a quiet symbol costs kilobytes, not a full block (1.7 MB at the default
+ * cap): 1 500 symbols fit in a test JVM.
  *
  * <p>Thread-safe: one writer at a time generates, readers never block. Readers work on an immutable snapshot
  * (chunk list and size, published through a volatile field) so a long REST query cannot stall the stream.
@@ -20,6 +22,7 @@ import java.util.function.Consumer;
 public final class TradeHistory {
   private static final long PRICE_UNIT = 1_000_000L;  // ticks of 0.01 -> units of 1e-8
   private static final long QTY_UNIT = 1_000L;        // steps of 0.00001 -> units of 1e-8
+  private static final int FIRST_CHUNK_CAPACITY = 64;
 
   private final String symbol;
   private final TradeGenerator gen;
@@ -47,6 +50,67 @@ public final class TradeHistory {
       qty = new int[n];
       count = new byte[n];
       buyerMaker = new boolean[n];
+    }
+
+    int capacity() {
+      return time.length;
+    }
+
+    /** A copy with room for {@code n} trades holding this one's first {@code used}. */
+    Chunk grown(int n, int used) {
+      Chunk c = new Chunk(n);
+      System.arraycopy(time, 0, c.time, 0, used);
+      System.arraycopy(firstTradeId, 0, c.firstTradeId, 0, used);
+      System.arraycopy(price, 0, c.price, 0, used);
+      System.arraycopy(qty, 0, c.qty, 0, used);
+      System.arraycopy(count, 0, c.count, 0, used);
+      System.arraycopy(buyerMaker, 0, c.buyerMaker, 0, used);
+      return c;
+    }
+  }
+
+  /**
+   * The trades held at one moment, read by agg id without building {@link Trade}s: what the rolling ticker
+   * windows read. Every id from {@link #first()} to {@link #last()} can be read; others cannot.
+   */
+  final class Raw {
+    private final View v;
+
+    private Raw(View v) {
+      this.v = v;
+    }
+
+    long first() {
+      return v.baseAggId;
+    }
+
+    long last() {
+      return v.baseAggId + v.size - 1;
+    }
+
+    long time(long aggId) {
+      int i = index(aggId);
+      return chunk(v, i).time[i & mask()];
+    }
+
+    /** Price in ticks of 0.01. */
+    int priceTicks(long aggId) {
+      int i = index(aggId);
+      return chunk(v, i).price[i & mask()];
+    }
+
+    /** Quantity in steps of 0.00001. */
+    int qtySteps(long aggId) {
+      int i = index(aggId);
+      return chunk(v, i).qty[i & mask()];
+    }
+
+    private int index(long aggId) {
+      long i = aggId - v.baseAggId;
+      if (i < 0 || i >= v.size) {
+        throw new IndexOutOfBoundsException("agg id " + aggId + " not held (" + first() + ".." + last() + ")");
+      }
+      return (int) i;
     }
   }
 
@@ -144,6 +208,21 @@ public final class TradeHistory {
     return v.size == 0 ? Optional.empty() : Optional.of(trade(v, v.size - 1));
   }
 
+  /** The trades held now, for reads by agg id. */
+  Raw raw() {
+    return new Raw(view);
+  }
+
+  /** A price in ticks of 0.01 as Binance prints it (scale 8). */
+  static BigDecimal priceOfTicks(long ticks) {
+    return price(ticks);
+  }
+
+  /** A quantity in steps of 0.00001 as Binance prints it (scale 8). */
+  static BigDecimal qtyOfSteps(long steps) {
+    return BigDecimal.valueOf(steps * QTY_UNIT, 8);
+  }
+
   /** Agg id of the first held trade with time >= {@code time}; {@code lastAggId() + 1} if there is none yet. */
   long aggIdAtOrAfter(long time) {
     View v = view;
@@ -191,13 +270,23 @@ public final class TradeHistory {
       long evictedUntil = v.evictedUntil;
       long evictedPrice = v.evictedLastPrice;
       int chunkSize = 1 << chunkBits;
+      boolean copied = false;  // chunks is still the published (immutable) list until it is copied
       while (gen.tTime <= time) {
-        if ((size >> chunkBits) == chunks.size()) {
-          chunks = new ArrayList<>(chunks);
-          chunks.add(new Chunk(chunkSize));
-        }
-        Chunk c = chunks.get(size >> chunkBits);
+        int k = size >> chunkBits;
         int j = size & mask();
+        if (k == chunks.size() || j == chunks.get(k).capacity()) {
+          if (!copied) {
+            chunks = new ArrayList<>(chunks);
+            copied = true;
+          }
+          if (k == chunks.size()) {
+            chunks.add(new Chunk(Math.min(chunkSize, FIRST_CHUNK_CAPACITY)));
+          } else {
+            // readers of older views keep the old arrays, which hold every trade those views show
+            chunks.set(k, chunks.get(k).grown(Math.min(chunkSize, 2 * j), j));
+          }
+        }
+        Chunk c = chunks.get(k);
         c.time[j] = gen.tTime;
         c.firstTradeId[j] = gen.tFirstTradeId;
         c.price[j] = gen.tPrice;
@@ -212,6 +301,7 @@ public final class TradeHistory {
           evictedUntil = dropped.time[chunkSize - 1];
           evictedPrice = dropped.price[chunkSize - 1];
           chunks = new ArrayList<>(chunks.subList(1, chunks.size()));
+          copied = true;
           base += chunkSize;
           size -= chunkSize;
         }
