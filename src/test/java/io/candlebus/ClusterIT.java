@@ -107,13 +107,17 @@ class ClusterIT {
     assertThat(new TreeSet<>(owners[0].values().stream().flatMap(List::stream).toList()))
         .containsExactlyElementsOf(new TreeSet<>(SYMBOLS));
 
-    Process victim = processes.get(1);
-    List<String> orphans = owners[0].get(httpPorts.get(1));
+    // the node keeping the ticker board dies: its symbols and the board must be taken over
+    List<Integer> keepers = keepers(httpPorts);
+    assertThat(keepers).as("nodes keeping the ticker board").hasSize(1);
+    int keeper = httpPorts.indexOf(keepers.get(0));
+    Process victim = processes.get(keeper);
+    List<String> orphans = owners[0].get(httpPorts.get(keeper));
     long killedAt = sim.now();
     long killedNanos = System.nanoTime();
     victim.destroyForcibly(); // SIGKILL: no hand-over, no goodbye to the cluster
     assertThat(victim.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    List<Integer> survivors = List.of(httpPorts.get(0), httpPorts.get(2));
+    List<Integer> survivors = httpPorts.stream().filter(p -> !p.equals(httpPorts.get(keeper))).toList();
     Await.until(vertx, Duration.ofSeconds(30), "the survivors carry " + orphans + ", each stream once again", () ->
         vertx.executeBlocking(() -> {
           Map<Integer, List<String>> now = owned(survivors);
@@ -123,6 +127,9 @@ class ClusterIT {
     System.out.printf("ClusterIT: %s carried again %d ms after the kill at exchange time %d%n", orphans,
         takeoverMs, killedAt);
     assertThat(takeoverMs).as("taken over within 10 s").isLessThanOrEqualTo(10_000);
+    Await.until(vertx, PATIENCE, "a survivor keeps the board, complete again", () -> vertx.executeBlocking(() ->
+        keepers(survivors).size() == 1 && sessions.get(survivors.get(0)).get("/api/tickers").headers()
+            .firstValue("X-Markets-Covered").orElse("").equals("6")));
 
     Pool pool = PgPools.create(vertx, PgPools.fromUrl(pg));
     Await.until(vertx, PATIENCE, "five exchange minutes after the kill are stored for every symbol",
@@ -130,7 +137,7 @@ class ClusterIT {
     assertNoGapNoDuplicate(pool, sim, killedAt, killedAt + 4 * MINUTE);
 
     // the node comes back: it gets its fair share again, handed over by the live owners, still without a gap
-    starts.get(1).run();
+    starts.get(keeper).run();
     long rejoinedAt = sim.now();
     Await.until(vertx, PATIENCE, "two symbols per node again, each stream subscribed once", () ->
         vertx.executeBlocking(() -> owned(httpPorts).values().stream().allMatch(l -> l.size() == 2)
@@ -179,6 +186,19 @@ class ClusterIT {
   }
 
   /** Per node (by HTTP port), the symbols its /metrics says it owns; a node not answering owns none. */
+  /** The HTTP ports, among {@code ports}, of the nodes keeping the ticker board (one, in a healthy cluster). */
+  private List<Integer> keepers(List<Integer> ports) {
+    return ports.stream().filter(p -> {
+      try {
+        HttpSession ops = sessions.computeIfAbsent(p, x -> HttpSession.login("http://127.0.0.1:" + x, "ops",
+            TestUsers.PASSWORD));
+        return ops.get("/metrics").body().contains("candlebus_tickers_kept 1.0");
+      } catch (AssertionError | RuntimeException notUp) {
+        return false;
+      }
+    }).toList();
+  }
+
   private Map<Integer, List<String>> owned(List<Integer> ports) {
     Map<Integer, List<String>> out = new HashMap<>();
     for (int port : ports) {
@@ -204,7 +224,9 @@ class ClusterIT {
 
   private static boolean oncePerStream(BinanceSimulator sim) {
     Map<String, Integer> streams = sim.stats().streamsSubscribed();
-    return streams.size() == SYMBOLS.size() * 2 && streams.values().stream().allMatch(n -> n == 1);
+    // one connection of the whole cluster carries the ticker board
+    return streams.size() == SYMBOLS.size() * 2 + 1 && streams.getOrDefault("!miniTicker@arr", 0) == 1
+        && streams.values().stream().allMatch(n -> n == 1);
   }
 
 }

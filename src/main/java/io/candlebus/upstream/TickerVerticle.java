@@ -74,6 +74,7 @@ public final class TickerVerticle extends VerticleBase {
     rest = new BinanceRest(vertx, config.binanceRestUrl(), limiter, registry);
     registry.gauge("candlebus_tickers_markets", boards, b -> b.isEmpty() ? 0 : board24().marketCount());
     registry.gauge("candlebus_tickers_covered", boards, b -> b.isEmpty() ? 0 : board24().covered());
+    registry.gauge("candlebus_tickers_kept", boards, b -> b.isEmpty() ? 0 : 1); // this node keeps the board
     if (config.cluster()) {
       vertx.eventBus().<JsonObject>localConsumer(Addresses.TICKERS_KEEP,
           m -> keep(m.body().getBoolean("keep", false)));
