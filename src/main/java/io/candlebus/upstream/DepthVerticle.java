@@ -18,7 +18,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,12 +69,7 @@ public final class DepthVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LocalCodec.register(vertx, DepthTick.class);
-    client = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxFrameSize(UpstreamConnection.MAX_MESSAGE_BYTES)
-        .setMaxMessageSize(UpstreamConnection.MAX_MESSAGE_BYTES)
-        .setConnectTimeout(10_000)
-        .setSsl("wss".equalsIgnoreCase(config.binanceWsUrl().getScheme()))
-        .setVerifyHost(true));
+    client = UpstreamConnection.newClient(vertx, config.binanceWsUrl());
     rest = new BinanceRest(vertx, config.binanceRestUrl(), limiter, registry);
     sampler = new TickSampler(depth.levels(), System.currentTimeMillis());
     if (config.cluster()) {
@@ -186,16 +180,7 @@ public final class DepthVerticle extends VerticleBase {
 
   /** A frame that is no diff: a reply to a subscription, Binance's shutdown notice, or garbage (counted). */
   private void onOther(UpstreamSlot slot, UpstreamConnection from, String text, MalformedDepth e) {
-    StreamEvent event = controlParser.parse(text);
-    if (event instanceof StreamEvent.ControlReply r) {
-      if (r.errorCode() != null) {
-        log.warn("depth {}: control error {} {}", from.describe(), r.errorCode(), r.message());
-      }
-    } else if (event instanceof StreamEvent.ShutdownEvent) {
-      if (slot.isActive(from)) {
-        slot.rotate("Binance announced serverShutdown", false);
-      }
-    } else {
+    if (!slot.handleControl(controlParser.parse(text), from, "depth")) {
       countMalformed(e.kind(), from, e.getMessage(), text);
     }
   }

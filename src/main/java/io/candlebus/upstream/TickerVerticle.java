@@ -15,7 +15,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -65,12 +64,7 @@ public final class TickerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    client = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxFrameSize(UpstreamConnection.MAX_MESSAGE_BYTES)
-        .setMaxMessageSize(UpstreamConnection.MAX_MESSAGE_BYTES)
-        .setConnectTimeout(10_000)
-        .setSsl("wss".equalsIgnoreCase(config.binanceWsUrl().getScheme()))
-        .setVerifyHost(true));
+    client = UpstreamConnection.newClient(vertx, config.binanceWsUrl());
     rest = new BinanceRest(vertx, config.binanceRestUrl(), limiter, registry);
     registry.gauge("candlebus_tickers_markets", boards, b -> b.isEmpty() ? 0 : board24().marketCount());
     registry.gauge("candlebus_tickers_covered", boards, b -> b.isEmpty() ? 0 : board24().covered());
@@ -211,16 +205,7 @@ public final class TickerVerticle extends VerticleBase {
   }
 
   private void onOther(UpstreamConnection from, String text, MalformedTicker e) {
-    StreamEvent event = controlParser.parse(text);
-    if (event instanceof StreamEvent.ControlReply r) {
-      if (r.errorCode() != null) {
-        log.warn("tickers {}: control error {} {}", from.describe(), r.errorCode(), r.message());
-      }
-    } else if (event instanceof StreamEvent.ShutdownEvent) {
-      if (slot.isActive(from)) {
-        slot.rotate("Binance announced serverShutdown", false);
-      }
-    } else {
+    if (!slot.handleControl(controlParser.parse(text), from, "tickers")) {
       malformed(e.kind(), from, text);
     }
   }

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
@@ -38,6 +39,16 @@ final class UpstreamConnection {
   private static final AtomicLong IDS = new AtomicLong();
   /** A message this large closes the connection; the parser skips (and counts) far smaller oversize ones. */
   static final int MAX_MESSAGE_BYTES = 16 << 20;
+
+  /** The WebSocket client the upstream verticles open their Binance connections with (TLS for wss). */
+  static WebSocketClient newClient(Vertx vertx, URI base) {
+    return vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxFrameSize(MAX_MESSAGE_BYTES)
+        .setMaxMessageSize(MAX_MESSAGE_BYTES)
+        .setConnectTimeout(10_000)
+        .setSsl("wss".equalsIgnoreCase(base.getScheme()))
+        .setVerifyHost(true));
+  }
 
   interface Listener {
     void frame(UpstreamConnection connection, String text);

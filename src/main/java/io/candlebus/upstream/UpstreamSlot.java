@@ -143,6 +143,26 @@ final class UpstreamSlot {
     openWithinBudget(replacement);
   }
 
+  /**
+   * A frame that carries no data for {@code what}'s listener: a reply to a subscription (an error is logged) or
+   * Binance's serverShutdown (the slot replaces the connection). False for any other event.
+   */
+  boolean handleControl(StreamEvent event, UpstreamConnection from, String what) {
+    if (event instanceof StreamEvent.ControlReply r) {
+      if (r.errorCode() != null) {
+        log.warn("{} {}: control error {} {}", what, from.describe(), r.errorCode(), r.message());
+      }
+      return true;
+    }
+    if (event instanceof StreamEvent.ShutdownEvent) {
+      if (isActive(from)) {
+        rotate("Binance announced serverShutdown", false);
+      }
+      return true;
+    }
+    return false;
+  }
+
   /** From the frame router: a trade of {@code symbol} on {@code from} reached what was already handed on. */
   void caughtUp(UpstreamConnection from, String symbol) {
     if (from == replacement && replacement.isOpen() && caughtUp.add(symbol)

@@ -17,7 +17,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -66,12 +65,7 @@ public final class UpstreamVerticle extends VerticleBase {
     bus = vertx.eventBus();
     LocalCodec.register(vertx, Trade.class, KlineEvent.class, UpstreamGap.class, UpstreamContinuous.class);
     since = System.currentTimeMillis();
-    client = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxFrameSize(UpstreamConnection.MAX_MESSAGE_BYTES)
-        .setMaxMessageSize(UpstreamConnection.MAX_MESSAGE_BYTES)
-        .setConnectTimeout(10_000)
-        .setSsl("wss".equalsIgnoreCase(config.binanceWsUrl().getScheme()))
-        .setVerifyHost(true));
+    client = UpstreamConnection.newClient(vertx, config.binanceWsUrl());
     rest = new BinanceRest(vertx, config.binanceRestUrl(), limiter, registry);
     counters = new FrameCounters(registry);
     continuity = new TradeContinuity(vertx, rest, registry, () -> MarketJson.status(state, since, reason));

@@ -36,6 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
 class TickersRoutesTest {
   private static final Duration PATIENCE = Duration.ofSeconds(60);
 
+  private static double count(Gateway g, String name) {
+    return g.registry().find(name).counters().stream().mapToDouble(io.micrometer.core.instrument.Counter::count)
+        .sum();
+  }
+
   @Test
   void theBoardIsQueriedBridgedUpdatedFromExchangeInfoAndItsMarketsCarried(Vertx vertx, @TempDir Path dir) {
     String[] quotes = {"USDT", "BTC", "ETH"};
@@ -47,14 +52,15 @@ class TickersRoutesTest {
     String pg = TestPostgres.newDatabaseUrl();
     Gateway g = await(Gateway.deploy(vertx, TestConfigs.against(sim, pg, dir, Map.of("CANDLEBUS_TICKERS", "true",
         "CANDLEBUS_SYMBOLS", symbols.get(0), "CANDLEBUS_INTERVALS", "1m", "CANDLEBUS_HISTORY_LIMIT", "10",
-        "CANDLEBUS_SYMBOLS_MAX", "2", "CANDLEBUS_EXCHANGE_INFO_REFRESH_MS", "1000"))));
+        "CANDLEBUS_SYMBOLS_MAX", "2", "CANDLEBUS_EXCHANGE_INFO_REFRESH_MS", "1000",
+        "CANDLEBUS_TICKERS_WINDOWS", "1h"))));
     TestUsers.create(vertx, pg, "alice");
     HttpSession alice = HttpSession.login("http://127.0.0.1:" + g.httpPort(), "alice", TestUsers.PASSWORD);
     Await.until(vertx, PATIENCE, "30 markets on the board", () -> Future.succeededFuture(
         alice.get("/api/tickers").headers().firstValue("X-Markets-Covered").orElse("").equals("30")));
 
     // bad parameters: 400 naming them
-    for (String bad : List.of("quote=US-DT", "sort=price", "limit=0", "limit=x", "window=2h")) {
+    for (String bad : List.of("quote=US-DT", "sort=price", "limit=0", "limit=x", "window=2h", "window=4h")) {
       HttpResponse<String> r = alice.get("/api/tickers?" + bad);
       assertThat(r.statusCode()).as(bad).isEqualTo(400);
       assertThat(new JsonObject(r.body()).getString("error")).as(bad).contains(bad.substring(0, bad.indexOf('=')));
@@ -77,6 +83,22 @@ class TickersRoutesTest {
     List<BigDecimal> volumes = alice.getArray("/api/tickers").stream()
         .map(o -> new BigDecimal(((JsonObject) o).getString("quoteVolume"))).toList();
     assertThat(volumes).isSortedAccordingTo((a, b) -> b.compareTo(a)); // by quote volume unless asked otherwise
+
+    // the configured rolling window has its own board, from its stream only
+    Await.until(vertx, PATIENCE, "markets on the 1h board", () -> Future.succeededFuture(
+        alice.getArray("/api/tickers?window=1h").stream().anyMatch(o -> "1h".equals(((JsonObject) o)
+            .getString("window")))));
+    assertThat(alice.getArray("/api/tickers?window=24h")).hasSize(30);
+
+    // bad frames on the ticker connection are counted and skipped; the board goes on
+    double framesBefore = count(g, "candlebus_tickers_frames_total");
+    int injected = await(sim.injectMalformed(30, 7));
+    assertThat(injected).isPositive();
+    Await.until(vertx, PATIENCE, "the bad frames counted", () -> Future.succeededFuture(
+        count(g, "candlebus_tickers_malformed_total") >= 25));
+    Await.until(vertx, PATIENCE, "good frames again", () -> Future.succeededFuture(
+        count(g, "candlebus_tickers_frames_total") > framesBefore + 1));
+    assertThat(alice.getArray("/api/tickers")).hasSize(30);
 
     // market.ticker reaches a browser; a market put on BREAK shows so there and on the route
     SockJsClient browser = await(SockJsClient.connect(vertx, g.httpPort(), alice.sessionCookie(),
