@@ -31,13 +31,15 @@ final class CandlesRoutes {
   private final Vertx vertx;
   private final CandlebusConfig config;
   private final MarketCache cache;
+  private final CandleSource source;
   private final CarriedSymbols carried;
 
-  CandlesRoutes(Vertx vertx, CandlebusConfig config, CarriedSymbols carried) {
+  CandlesRoutes(Vertx vertx, CandlebusConfig config, CarriedSymbols carried, CandleSource source) {
     this.vertx = vertx;
     this.config = config;
     this.carried = carried;
-    this.cache = new MarketCache(vertx.eventBus(), config, carried);
+    this.source = source;
+    this.cache = source.cache();
   }
 
   /** Mounted behind the session gate. */
@@ -67,9 +69,7 @@ final class CandlesRoutes {
     } catch (ApiError e) {
       return Future.failedFuture(e);
     }
-    return vertx.eventBus().<JsonArray>request(Addresses.DB_CANDLES_QUERY, q.toJson(), QUICK)
-        .map(Message::body)
-        .map(stored -> q.merge(stored, cache.recentCandles(q.symbol(), q.interval())));
+    return source.candles(q);
   }
 
   private void handleSymbols(RoutingContext ctx) {

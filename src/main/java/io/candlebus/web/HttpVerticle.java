@@ -94,7 +94,9 @@ public final class HttpVerticle extends VerticleBase {
             .socketHandler(bridge::handleSocket));
     router.route("/api/*").handler(AuthRoutes::requireApiUser);
     router.route("/api/*").handler(this::handleCsrfForChanges);
-    new CandlesRoutes(vertx, config, carried).mount(router);
+    CandleSource candles = new CandleSource(vertx, new MarketCache(vertx.eventBus(), config, carried));
+    new CandlesRoutes(vertx, config, carried, candles).mount(router);
+    new IndicatorsRoutes(vertx, config, carried, candles).mount(router);
     new AlertsRoutes(vertx, config, carried).mount(router);
     new MarketsRoutes(vertx).mount(router);
     new DepthRoutes(vertx, config).mount(router);
