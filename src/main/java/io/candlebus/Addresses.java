@@ -123,6 +123,10 @@ public final class Addresses {
   public static final String DB_ALERT_PUT = "persistence.alerts.put";
   /** {@code {username, id}} → {@code {deleted, symbol?}}. */
   public static final String DB_ALERT_DELETE = "persistence.alerts.delete";
+  /** {@code {username}} → the user's chart settings object, or {@code {}} when none were saved. */
+  public static final String DB_SETTINGS_GET = "persistence.settings.get";
+  /** {@code {username, settings}} → the settings stored (replacing the user's previous ones). */
+  public static final String DB_SETTINGS_PUT = "persistence.settings.put";
   /** {@code {username, symbols}} → {@code {fresh: [...]}}: marks them seen, returns those not seen before. */
   public static final String DB_MARKETS_SEEN = "persistence.markets.seen";
 

@@ -26,7 +26,8 @@ public final class Schema {
   /** Append new migrations at the end with the next number; never edit an applied one. */
   public static final List<Migration> MIGRATIONS = List.of(
       new Migration(1, "tokens and candles", Sql.V1_CANDLES),
-      new Migration(2, "users, alerts and seen markets", Sql.V2_USERS));
+      new Migration(2, "users, alerts and seen markets", Sql.V2_USERS),
+      new Migration(3, "chart settings per user", Sql.V3_SETTINGS));
 
   private Schema() {}
 

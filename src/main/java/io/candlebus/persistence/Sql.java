@@ -84,6 +84,14 @@ public final class Sql {
         symbol varchar NOT NULL,
         PRIMARY KEY (user_id, symbol))""");
 
+  /** Migration 3: each user's chart settings (symbol, interval, indicators), one JSON document. */
+  public static final List<String> V3_SETTINGS = List.of(
+      """
+      CREATE TABLE IF NOT EXISTS exchange.user_settings (
+        user_id int PRIMARY KEY REFERENCES exchange.users(id) ON DELETE CASCADE,
+        settings jsonb NOT NULL,
+        updated_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'))""");
+
   // --- users ---
 
   public static final String USER_BY_NAME = "SELECT id, username, password_hash FROM exchange.users WHERE username = $1";
@@ -131,6 +139,18 @@ public final class Sql {
       DELETE FROM exchange.alerts a USING exchange.users u
       WHERE a.user_id = u.id AND u.username = $1 AND a.id = $2
       RETURNING a.symbol""";
+
+  // --- chart settings ---
+
+  public static final String SETTINGS_GET = """
+      SELECT s.settings::text FROM exchange.user_settings s JOIN exchange.users u ON u.id = s.user_id
+      WHERE u.username = $1""";
+
+  /** Replaces the user's settings; no row when there is no such user. */
+  public static final String SETTINGS_PUT = """
+      INSERT INTO exchange.user_settings (user_id, settings) SELECT id, $2::jsonb FROM exchange.users WHERE username = $1
+      ON CONFLICT (user_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = now() AT TIME ZONE 'UTC'
+      RETURNING settings::text""";
 
   // --- markets seen ---
 

@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code persistence.users.*}, {@code persistence.alerts.*} and {@code persistence.markets.*} requests over a
+ * The {@code persistence.users.*}, {@code persistence.alerts.*}, {@code persistence.settings.*} and
+ * {@code persistence.markets.*} requests over a
  * {@link UserStore}. Failures carry {@link PersistenceVerticle#BAD_REQUEST} or
  * {@link PersistenceVerticle#STORE_FAILED}, or {@link PersistenceVerticle#UNAVAILABLE} while PostgreSQL is unreachable.
  */
@@ -60,6 +61,11 @@ final class UserRequests {
         bus.consumer(Addresses.DB_ALERT_DELETE, m -> answer(m, b -> store.deleteAlert(text(b, "username"),
             number(b, "id")).map(symbol -> symbol.map(s -> new JsonObject().put("deleted", true).put("symbol", s))
             .orElseGet(() -> new JsonObject().put("deleted", false))))),
+        bus.consumer(Addresses.DB_SETTINGS_GET, m -> answer(m, b -> store.settings(text(b, "username"))
+            .map(s -> s.map(JsonObject::new).orElseGet(JsonObject::new)))),
+        bus.consumer(Addresses.DB_SETTINGS_PUT, m -> answer(m, b -> store.putSettings(text(b, "username"),
+            b.getJsonObject("settings", new JsonObject())).map(s -> s.map(JsonObject::new)
+            .orElseGet(JsonObject::new)))),
         bus.consumer(Addresses.DB_MARKETS_SEEN, m -> answer(m, b -> store.markSeen(text(b, "username"),
             strings(b, "symbols")).map(fresh -> new JsonObject().put("fresh", new JsonArray(fresh))))));
   }

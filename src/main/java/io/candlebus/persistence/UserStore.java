@@ -94,6 +94,19 @@ public final class UserStore {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
   }
 
+  /** The user's chart settings as stored (a JSON object's text), or empty when they never saved any. */
+  public Future<Optional<String>> settings(String username) {
+    return pool.preparedQuery(Sql.SETTINGS_GET).execute(Tuple.of(username))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
+  }
+
+  /** Replaces the user's settings with {@code settings}; empty when there is no such user. */
+  public Future<Optional<String>> putSettings(String username, JsonObject settings) {
+    // a JsonObject is sent as JSON; a String would be stored as one JSON string
+    return pool.preparedQuery(Sql.SETTINGS_PUT).execute(Tuple.of(username, settings))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
+  }
+
   /** Marks {@code symbols} seen by the user and returns those it had not seen before. */
   public Future<List<String>> markSeen(String username, List<String> symbols) {
     return pool.preparedQuery(Sql.MARK_SEEN)

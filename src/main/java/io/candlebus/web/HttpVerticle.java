@@ -97,6 +97,7 @@ public final class HttpVerticle extends VerticleBase {
     CandleSource candles = new CandleSource(vertx, new MarketCache(vertx.eventBus(), config, carried));
     new CandlesRoutes(vertx, config, carried, candles).mount(router);
     new IndicatorsRoutes(vertx, config, carried, candles).mount(router);
+    new SettingsRoutes(vertx, config, carried).mount(router);
     new AlertsRoutes(vertx, config, carried).mount(router);
     new MarketsRoutes(vertx).mount(router);
     new DepthRoutes(vertx, config).mount(router);

@@ -72,6 +72,15 @@ public final class HttpSession {
     return send(b);
   }
 
+  public HttpResponse<String> putJson(String path, JsonObject body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body.encode()));
+    if (csrf != null) {
+      b.header("X-CSRF-Token", csrf);
+    }
+    return send(b);
+  }
+
   public HttpResponse<String> delete(String path) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).DELETE();
     if (csrf != null) {
