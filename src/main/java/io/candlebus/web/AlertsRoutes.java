@@ -5,7 +5,6 @@ import io.candlebus.config.CandlebusConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -42,12 +41,7 @@ final class AlertsRoutes {
   }
 
   private void handlePut(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      body = null;
-    }
+    JsonObject body = ApiError.jsonBody(ctx);
     if (body == null) {
       ctx.fail(ApiError.badParameter("body", "expected {\"symbol\":\"BTCUSDT\",\"price\":\"49000\"}"));
       return;

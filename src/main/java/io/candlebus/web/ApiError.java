@@ -1,5 +1,9 @@
 package io.candlebus.web;
 
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
 /** A request that cannot be answered as asked: the status and a message naming what was wrong. */
 public final class ApiError extends RuntimeException {
   private final int status;
@@ -42,6 +46,15 @@ public final class ApiError extends RuntimeException {
 
   public static ApiError unavailable(String message) {
     return new ApiError(503, message, 0);
+  }
+
+  /** The request's body as a JSON object, or null when it is none (empty, not JSON, an array...). */
+  static JsonObject jsonBody(RoutingContext ctx) {
+    try {
+      return ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      return null;
+    }
   }
 
   public int status() {

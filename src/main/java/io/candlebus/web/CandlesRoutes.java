@@ -13,7 +13,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,12 +88,7 @@ final class CandlesRoutes {
    * them), 404 for a market Binance does not trade, 409 beyond {@code symbols.max}.
    */
   private void handleCarry(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      body = null;
-    }
+    JsonObject body = ApiError.jsonBody(ctx);
     String symbol = body != null && body.getValue("symbol") instanceof String s ? s.trim().toUpperCase(Locale.ROOT)
         : null;
     if (symbol == null || !SYMBOL.matcher(symbol).matches()) {

@@ -6,7 +6,6 @@ import io.candlebus.domain.Interval;
 import io.candlebus.indicators.IndicatorSpec;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -49,12 +48,7 @@ final class SettingsRoutes {
   }
 
   private void handlePut(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      body = null;
-    }
+    JsonObject body = ApiError.jsonBody(ctx);
     if (body == null) {
       ctx.fail(ApiError.badParameter("body", "expected a JSON object {\"symbol\",\"interval\",\"indicators\"}"));
       return;
