@@ -7,7 +7,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What every REST request goes through before its endpoint: the log of calls, the 418 ban of a client that comes
@@ -23,7 +22,6 @@ final class RestGuard {
   static final int MAX_LOGGED_CALLS = 100_000;
 
   /** An injected fault: the next {@code remaining} requests are answered {@code status}. */
-  private record Fault(int status, long retryAfterSeconds, int remaining) {}
 
   /** A logged call whose status is filled in when the answer starts. */
   private static final class Entry {
@@ -40,7 +38,7 @@ final class RestGuard {
   private final WeightLimiter limiter;
   private final SimCounters counters;
   private final TickerFaults tickerFaults;
-  private final AtomicReference<Fault> fault = new AtomicReference<>();
+  private final Countdown<Refusal> fault = new Countdown<>();
   private final Map<String, Long> bannedUntilNanos = new ConcurrentHashMap<>();
   private final Deque<Entry> calls = new ArrayDeque<>();
 
@@ -56,16 +54,7 @@ final class RestGuard {
 
   /** Takes effect for the very next request; replaces a fault still pending. Any thread. */
   void restFault(int status, long retryAfterSeconds, int count) {
-    if (status != 429 && status != 418) {
-      throw new IllegalArgumentException("status must be 429 or 418, not " + status);
-    }
-    if (retryAfterSeconds < 0) {
-      throw new IllegalArgumentException("retryAfterSeconds must be >= 0, not " + retryAfterSeconds);
-    }
-    if (count < 0) {
-      throw new IllegalArgumentException("count must be >= 0, not " + count);
-    }
-    fault.set(count == 0 ? null : new Fault(status, retryAfterSeconds, count));
+    fault.set(new Refusal(status, retryAfterSeconds), count);
   }
 
   List<RestCall> calls() {
@@ -99,23 +88,15 @@ final class RestGuard {
           + "until " + bannedUntilMillis + ". Please use WebSocket Streams for live updates to avoid bans.");
       return;
     }
-    Fault f = takeFault();
+    Refusal f = fault.take();
     if (f != null) {
       ban(ip, nowNanos, f.retryAfterSeconds());
-      refuse(rc, ip, nowNanos, f.status(), f.retryAfterSeconds(), f.status() == 418
-          ? "Way too much request weight used; IP banned until "
-              + (System.currentTimeMillis() + f.retryAfterSeconds() * 1000) + ". Please use WebSocket Streams for "
-              + "live updates to avoid bans."
-          : tooMuch());
+      refuse(rc, ip, nowNanos, f);
       return;
     }
-    TickerFaults.Refusal tf = allTickers ? tickerFaults.takeRefusal() : null;
+    Refusal tf = allTickers ? tickerFaults.takeRefusal() : null;
     if (tf != null) {
-      refuse(rc, ip, nowNanos, tf.status(), tf.retryAfterSeconds(), tf.status() == 418
-          ? "Way too much request weight used; IP banned until "
-              + (System.currentTimeMillis() + tf.retryAfterSeconds() * 1000) + ". Please use WebSocket Streams for "
-              + "live updates to avoid bans."
-          : tooMuch());
+      refuse(rc, ip, nowNanos, tf); // no ban: the single-symbol calls go on being answered
       return;
     }
     int weight = RestApi.weightOf(path, rc.queryParams());
@@ -140,23 +121,18 @@ final class RestGuard {
     return e;
   }
 
-  private Fault takeFault() {
-    while (true) {
-      Fault f = fault.get();
-      if (f == null) {
-        return null;
-      }
-      Fault next = f.remaining() <= 1 ? null : new Fault(f.status(), f.retryAfterSeconds(), f.remaining() - 1);
-      if (fault.compareAndSet(f, next)) {
-        return f;
-      }
-    }
-  }
-
   private void ban(String ip, long nowNanos, long seconds) {
     if (seconds > 0) {
       bannedUntilNanos.merge(ip, nowNanos + seconds * 1_000_000_000L, Math::max);
     }
+  }
+
+  /** An injected refusal, answered as Binance words it. */
+  private void refuse(RoutingContext rc, String ip, long nowNanos, Refusal r) {
+    refuse(rc, ip, nowNanos, r.status(), r.retryAfterSeconds(), r.status() == 418
+        ? "Way too much request weight used; IP banned until " + (System.currentTimeMillis()
+            + r.retryAfterSeconds() * 1000) + ". Please use WebSocket Streams for live updates to avoid bans."
+        : tooMuch());
   }
 
   private void refuse(RoutingContext rc, String ip, long nowNanos, int status, long retryAfter, String msg) {
