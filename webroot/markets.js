@@ -2,7 +2,7 @@
 // The server marks them seen when it answers, so the page asks once per load and keeps the marks for the visit.
 
 import { getJson } from './api.js';
-import { element } from './ui.js';
+import { element, marketPills } from './ui.js';
 
 const SHOWN = 250; // rows drawn at once; the filter narrows the rest
 const RETRY_MS = 30_000; // after a 503 (Binance's exchangeInfo not reachable right now)
@@ -71,15 +71,7 @@ export class MarketsPanel {
       ? pickButton(m.symbol, () => this.#onPick(m.symbol))
       : element('span', { text: m.symbol });
     const symbolCell = element('td', { className: 'market-symbol' }, name);
-    if (m.new) {
-      symbolCell.append(element('span', { className: 'pill new', text: 'NEW', title: 'Listed since your last visit' }));
-    }
-    if (this.#carried.has(m.symbol)) {
-      symbolCell.append(element('span', { className: 'pill carried', text: 'live', title: 'Carried by candlebus' }));
-    }
-    if (m.status !== 'TRADING') {
-      symbolCell.append(element('span', { className: 'pill halted', text: m.status, title: 'Not trading now' }));
-    }
+    symbolCell.append(...marketPills({ isNew: m.new === true, carried: this.#carried.has(m.symbol), status: m.status }));
     const pair = `${m.baseAsset}/${m.quoteAsset}`;
     const tr = element('tr', {}, symbolCell, element('td', { text: pair, title: pair }));
     tr.classList.toggle('is-new', m.new === true);

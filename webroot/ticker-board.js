@@ -5,7 +5,7 @@
 
 import { getJson } from './api.js';
 import { compareRows, compareSigned, filterRows, isNewer, quoteAssets } from './board-order.js';
-import { element } from './ui.js';
+import { element, marketPills } from './ui.js';
 
 const SHOWN = 200; // rows drawn at once; sort, filter or search narrow the rest
 const FLASH_MS = 900;
@@ -130,15 +130,7 @@ export class TickerBoard {
     open.dataset.testid = 'board-open';
     open.addEventListener('click', () => this.#onOpen(r.symbol));
     const name = element('td', { className: 'board-symbol' }, open);
-    if (this.#isNew(r.symbol)) {
-      name.append(element('span', { className: 'pill new', text: 'NEW', title: 'Listed since your last visit' }));
-    }
-    if (this.#isCarried(r.symbol)) {
-      name.append(element('span', { className: 'pill carried', text: 'live', title: 'Carried by candlebus' }));
-    }
-    if (r.status && r.status !== 'TRADING') {
-      name.append(element('span', { className: 'pill halted', text: r.status, title: 'Not trading now' }));
-    }
+    name.append(...marketPills({ isNew: this.#isNew(r.symbol), carried: this.#isCarried(r.symbol), status: r.status }));
     const change = element('td', { className: 'num change', text: `${r.changePercent}%` });
     change.dataset.sign = r.changePercent.startsWith('-') ? 'down' : r.changePercent === '0' ? 'flat' : 'up';
     const tr = element('tr', {}, name, element('td', { className: 'num', text: r.last }), change,
