@@ -28,6 +28,7 @@ import io.vertx.ext.web.sstore.SessionStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,9 +63,16 @@ public final class HttpVerticle extends VerticleBase {
     origins = new OriginPolicy(config.publicOrigins());
     CarriedSymbols carried = shared.carried();
     carried.addAll(config.symbols());
-    vertx.eventBus().<JsonArray>consumer(Addresses.SYMBOLS_CHANGED, m -> carried.addAll(strings(m.body())));
+    MarketCache cache = new MarketCache(vertx.eventBus(), config);
+    carried.list().forEach(cache::follow);
+    // symbols carried at run time: the routes and the bridge allow them, this instance's cache follows them
+    Consumer<JsonArray> carry = symbols -> strings(symbols).forEach(s -> {
+      carried.addAll(List.of(s));
+      cache.follow(s);
+    });
+    vertx.eventBus().<JsonArray>consumer(Addresses.SYMBOLS_CHANGED, m -> carry.accept(m.body()));
     vertx.eventBus().<JsonArray>request(Addresses.SYMBOLS_CARRIED, null)
-        .onSuccess(m -> carried.addAll(strings(m.body()))); // added before this node started; none on failure
+        .onSuccess(m -> carry.accept(m.body())); // added before this node started; none on failure
     bridge = new MarketBridge(vertx, config, registry, carried);
     bridge.start(context);
     shared.add(bridge);
@@ -94,7 +102,7 @@ public final class HttpVerticle extends VerticleBase {
             .socketHandler(bridge::handleSocket));
     router.route("/api/*").handler(AuthRoutes::requireApiUser);
     router.route("/api/*").handler(this::handleCsrfForChanges);
-    CandleSource candles = new CandleSource(vertx, new MarketCache(vertx.eventBus(), config, carried));
+    CandleSource candles = new CandleSource(vertx, cache);
     new CandlesRoutes(vertx, config, carried, candles).mount(router);
     new IndicatorsRoutes(vertx, config, carried, candles).mount(router);
     new SettingsRoutes(vertx, config, carried).mount(router);

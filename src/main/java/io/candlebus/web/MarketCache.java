@@ -6,7 +6,6 @@ import io.candlebus.domain.Interval;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import io.vertx.core.json.JsonArray;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
@@ -25,15 +24,12 @@ final class MarketCache {
   private final EventBus bus;
   private final List<Interval> intervals;
 
-  MarketCache(EventBus bus, CandlebusConfig config, CarriedSymbols carried) {
+  MarketCache(EventBus bus, CandlebusConfig config) {
     this.bus = bus;
     this.intervals = config.intervals();
-    carried.list().forEach(this::follow);
-    // symbols carried later: their consumers are added here, on this instance's loop
-    bus.<JsonArray>consumer(Addresses.SYMBOLS_CHANGED, m -> m.body().forEach(s -> follow(String.valueOf(s))));
   }
 
-  /** Also follows {@code symbol} (at once, when a route learnt it was added before symbols.changed came). */
+  /** Follows {@code symbol}'s trades and candles from now on (once; on this instance's loop). */
   void follow(String symbol) {
     if (!followed.add(symbol)) {
       return;
