@@ -17,6 +17,8 @@ public final class Addresses {
   public static final String MARKET_DEPTH_PREFIX = "market.depth.";
   /** The board's changed entries, once a second: a JSON array of ticker objects. */
   public static final String MARKET_TICKER = "market.ticker";
+  /** {@code market.indicator.<SYMBOL>.<interval>.<name>:<params>}: an indicator's live value. */
+  public static final String MARKET_INDICATOR_PREFIX = "market.indicator.";
 
   public static String trade(String symbol) {
     return MARKET_TRADE_PREFIX + symbol;
@@ -29,6 +31,19 @@ public final class Addresses {
   public static String depth(String symbol) {
     return MARKET_DEPTH_PREFIX + symbol;
   }
+
+  /** {@code key} as {@link io.candlebus.indicators.IndicatorSpec#key()}: {@code rsi:14}, {@code bb:20,2}. */
+  public static String indicator(String symbol, Interval interval, String key) {
+    return MARKET_INDICATOR_PREFIX + symbol + "." + interval.code() + "." + key;
+  }
+
+  // --- live indicators ---
+  /**
+   * Send, local to a node: {@code {address, watch: true|false}} from a bridge when the first of its browsers
+   * registers on a {@code market.indicator.*} address and when the last one leaves; the node computes only the
+   * indicators someone watches.
+   */
+  public static final String INDICATORS_INTEREST = "indicators.interest";
 
   // --- order books ---
   /**

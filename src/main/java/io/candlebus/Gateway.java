@@ -18,6 +18,7 @@ import io.candlebus.upstream.TickerVerticle;
 import io.candlebus.upstream.UpstreamVerticle;
 import io.candlebus.web.HttpShared;
 import io.candlebus.web.HttpVerticle;
+import io.candlebus.web.IndicatorFeedVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -132,7 +133,8 @@ public final class Gateway {
       HttpShared shared = new HttpShared(registry);
       g.http = shared;
       // one listening socket, one event loop per instance, each with its own bridge
-      chain = chain.compose(v -> g.add(() -> new HttpVerticle(config, registry, shared),
+      chain = chain.compose(v -> g.add(new IndicatorFeedVerticle(registry)))
+          .compose(v -> g.add(() -> new HttpVerticle(config, registry, shared),
           new DeploymentOptions().setInstances(config.httpInstances())));
     }
     return chain.map(v -> g).recover(e -> g.undeployAll().transform(ar -> Future.failedFuture(e)));

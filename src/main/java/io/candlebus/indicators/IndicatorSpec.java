@@ -99,6 +99,32 @@ public record IndicatorSpec(Kind kind, int period, BigDecimal k, int fast, int s
     };
   }
 
+  /**
+   * From {@link #key()}'s form ({@code rsi:14}, {@code bb:20,2}, {@code macd:12,26,9}), which must be the canonical
+   * one, so that one indicator has one address.
+   */
+  public static IndicatorSpec fromKey(String key) {
+    int colon = key.indexOf(':');
+    if (colon <= 0) {
+      throw new BadParameter("name", "\"" + key + "\" is not <name>:<parameters>, e.g. rsi:14");
+    }
+    String name = key.substring(0, colon);
+    String[] values = key.substring(colon + 1).split(",", -1);
+    List<String> names = switch (name) {
+      case "bb" -> List.of("period", "k");
+      case "macd" -> List.of("fast", "slow", "signal");
+      default -> List.of("period");
+    };
+    if (values.length != names.size()) {
+      throw new BadParameter("name", "\"" + key + "\" needs " + String.join(",", names));
+    }
+    IndicatorSpec spec = parse(p -> p.equals("name") ? name : names.contains(p) ? values[names.indexOf(p)] : null);
+    if (!spec.key().equals(key)) {
+      throw new BadParameter("name", "\"" + key + "\" is written " + spec.key());
+    }
+    return spec;
+  }
+
   /** {@code rsi:14}, {@code bb:20,2}, {@code macd:12,26,9}: the name and parameters of a live address. */
   public String key() {
     return switch (kind) {

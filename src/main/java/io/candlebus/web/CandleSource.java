@@ -23,6 +23,11 @@ final class CandleSource {
     this.cache = cache;
   }
 
+  /** For {@link #before} only: no live candles. */
+  static CandleSource storedOnly(Vertx vertx) {
+    return new CandleSource(vertx, null);
+  }
+
   MarketCache cache() {
     return cache;
   }

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * The SockJS event-bus bridge of {@code /eventbus}, speaking the protocol of {@code vertx-eventbus.js}. Browsers
  * may only register, and only on {@code market.trade.<S>}, {@code market.candle.<S>.<i>} (carried symbols, those
  * added at run time too, and intervals), {@code market.status}, {@code market.depth.<S>}, {@code market.ticker} and
- * their own {@code alerts.<username>}. Each address has one event-bus
+ * their own {@code alerts.<username>}, and {@code market.indicator.<S>.<i>.<name>:<params>} (the first browser
+ * on one makes the node compute it, the last one leaving stops it: {@link IndicatorFeedVerticle}). Each address has one event-bus
  * consumer on this node however many browsers registered it; its messages are encoded once and queued per
  * browser in a {@link BridgeClient}. There is one bridge per instance of {@link HttpVerticle}, confined to that
  * instance's event loop: the WebSockets its server accepted are served on the same thread with no task hop per
@@ -42,6 +43,8 @@ final class MarketBridge {
   static final int MAX_REGISTRATIONS = 1_000;
   static final int MAX_ADDRESS_LENGTH = 200;
   static final long QUEUED_GAUGE_MS = 1_000;
+  private static final io.vertx.core.eventbus.DeliveryOptions LOCAL =
+      new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true);
 
   private final Vertx vertx;
   private final Set<String> allowedMarketAddresses = new HashSet<>();
@@ -249,9 +252,18 @@ final class MarketBridge {
     fanouts.computeIfAbsent(address, this::subscribe).clients().add(c);
   }
 
+  /** The node computes a live indicator while a bridge has browsers on its address. */
+  private void interest(String address, boolean watch) {
+    if (address.startsWith(Addresses.MARKET_INDICATOR_PREFIX)) {
+      vertx.eventBus().send(Addresses.INDICATORS_INTEREST, new JsonObject().put("address", address)
+          .put("watch", watch), LOCAL);
+    }
+  }
+
   private boolean allowed(BridgeClient c, String address) {
     return allowedMarketAddresses.contains(address) || carried.allowsMarketAddress(address, intervals)
-        || address.equals(Addresses.alerts(c.username));
+        || address.equals(Addresses.alerts(c.username)) || IndicatorAddress.parse(address)
+            .filter(a -> carried.contains(a.symbol()) && intervals.contains(a.interval())).isPresent();
   }
 
   private Fanout subscribe(String address) {
@@ -277,6 +289,7 @@ final class MarketBridge {
         markDirty(member);
       }
     });
+    interest(address, true);
     return new Fanout(consumer, kind, members);
   }
 
@@ -291,6 +304,7 @@ final class MarketBridge {
     if (f != null && f.clients().remove(c) && f.clients().isEmpty()) {
       fanouts.remove(address);
       f.consumer().unregister();
+      interest(address, false);
     }
   }
 
