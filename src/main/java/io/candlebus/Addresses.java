@@ -138,6 +138,14 @@ public final class Addresses {
   public static final String DB_ALERT_PUT = "persistence.alerts.put";
   /** {@code {username, id}} → {@code {deleted, symbol?}}. */
   public static final String DB_ALERT_DELETE = "persistence.alerts.delete";
+  /** Request/reply: {@code {username}} → the user's indicator alerts {@code [{id, symbol, interval, name, period, above, below}]}. */
+  public static final String DB_INDICATOR_ALERTS_LIST = "persistence.indicator-alerts.list";
+  /** Request/reply: every user's indicator alerts, each with its {@code username}. */
+  public static final String DB_INDICATOR_ALERTS_ALL = "persistence.indicator-alerts.all";
+  /** Request/reply: {@code {username, symbol, interval, name, period, above?, below?}} → the stored alert, or {@code {}}. */
+  public static final String DB_INDICATOR_ALERT_PUT = "persistence.indicator-alerts.put";
+  /** Request/reply: {@code {username, id}} → {@code {deleted}}. */
+  public static final String DB_INDICATOR_ALERT_DELETE = "persistence.indicator-alerts.delete";
   /** {@code {username}} → the user's chart settings object, or {@code {}} when none were saved. */
   public static final String DB_SETTINGS_GET = "persistence.settings.get";
   /** {@code {username, settings}} → the settings stored (replacing the user's previous ones). */

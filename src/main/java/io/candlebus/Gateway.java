@@ -1,6 +1,7 @@
 package io.candlebus;
 
 import io.candlebus.alerts.AlertsVerticle;
+import io.candlebus.alerts.IndicatorAlertsVerticle;
 import io.candlebus.candles.CandlesVerticle;
 import io.candlebus.cluster.ClusterNode;
 import io.candlebus.cluster.OwnershipVerticle;
@@ -124,7 +125,8 @@ public final class Gateway {
               ? g.add(new DepthVerticle(config, registry, limiter, connections)) : Future.succeededFuture())
           .compose(v -> config.tickers().enabled()
               ? g.add(new TickerVerticle(config, registry, limiter, connections)) : Future.succeededFuture())
-          .compose(v -> g.add(new AlertsVerticle(config, registry)));
+          .compose(v -> g.add(new AlertsVerticle(config, registry)))
+          .compose(v -> g.add(new IndicatorAlertsVerticle(registry)));
       if (config.cluster()) {
         chain = chain.compose(v -> g.add(new OwnershipVerticle(config, registry, limiter, connections)));
       }

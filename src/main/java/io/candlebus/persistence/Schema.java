@@ -27,7 +27,8 @@ public final class Schema {
   public static final List<Migration> MIGRATIONS = List.of(
       new Migration(1, "tokens and candles", Sql.V1_CANDLES),
       new Migration(2, "users, alerts and seen markets", Sql.V2_USERS),
-      new Migration(3, "chart settings per user", Sql.V3_SETTINGS));
+      new Migration(3, "chart settings per user", Sql.V3_SETTINGS),
+      new Migration(4, "indicator alerts per user", Sql.V4_INDICATOR_ALERTS));
 
   private Schema() {}
 

@@ -92,6 +92,22 @@ public final class Sql {
         settings jsonb NOT NULL,
         updated_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'))""");
 
+  /** Migration 4: each user's indicator alerts ("RSI(14) on 1m crosses above 70 / below 30"). */
+  public static final List<String> V4_INDICATOR_ALERTS = List.of(
+      """
+      CREATE TABLE IF NOT EXISTS exchange.indicator_alerts (
+        id serial PRIMARY KEY,
+        user_id int NOT NULL REFERENCES exchange.users(id) ON DELETE CASCADE,
+        symbol varchar NOT NULL,
+        interval varchar NOT NULL,
+        name varchar NOT NULL,
+        period int NOT NULL,
+        above numeric,
+        below numeric,
+        updated_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'),
+        CHECK (above IS NOT NULL OR below IS NOT NULL),
+        UNIQUE (user_id, symbol, interval, name, period))""");
+
   // --- users ---
 
   public static final String USER_BY_NAME = "SELECT id, username, password_hash FROM exchange.users WHERE username = $1";
@@ -137,6 +153,30 @@ public final class Sql {
 
   public static final String ALERT_DELETE = """
       DELETE FROM exchange.alerts a USING exchange.users u
+      WHERE a.user_id = u.id AND u.username = $1 AND a.id = $2
+      RETURNING a.symbol""";
+
+  // --- indicator alerts ---
+
+  public static final String INDICATOR_ALERTS_OF_USER = """
+      SELECT a.id, a.symbol, a.interval, a.name, a.period, a.above, a.below
+      FROM exchange.indicator_alerts a JOIN exchange.users u ON u.id = a.user_id
+      WHERE u.username = $1 ORDER BY a.symbol, a.interval, a.period""";
+
+  public static final String INDICATOR_ALERTS_ALL = """
+      SELECT a.id, u.username, a.symbol, a.interval, a.name, a.period, a.above, a.below
+      FROM exchange.indicator_alerts a JOIN exchange.users u ON u.id = a.user_id ORDER BY a.id""";
+
+  /** Creates or replaces the user's alert on that indicator; no row when there is no such user. */
+  public static final String INDICATOR_ALERT_PUT = """
+      INSERT INTO exchange.indicator_alerts (user_id, symbol, interval, name, period, above, below)
+      SELECT id, $2, $3, $4, $5, $6, $7 FROM exchange.users WHERE username = $1
+      ON CONFLICT (user_id, symbol, interval, name, period) DO UPDATE SET above = EXCLUDED.above,
+        below = EXCLUDED.below, updated_at = (now() AT TIME ZONE 'UTC')
+      RETURNING id, symbol, interval, name, period, above, below""";
+
+  public static final String INDICATOR_ALERT_DELETE = """
+      DELETE FROM exchange.indicator_alerts a USING exchange.users u
       WHERE a.user_id = u.id AND u.username = $1 AND a.id = $2
       RETURNING a.symbol""";
 

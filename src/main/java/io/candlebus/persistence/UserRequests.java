@@ -61,6 +61,13 @@ final class UserRequests {
         bus.consumer(Addresses.DB_ALERT_DELETE, m -> answer(m, b -> store.deleteAlert(text(b, "username"),
             number(b, "id")).map(symbol -> symbol.map(s -> new JsonObject().put("deleted", true).put("symbol", s))
             .orElseGet(() -> new JsonObject().put("deleted", false))))),
+        bus.consumer(Addresses.DB_INDICATOR_ALERTS_LIST, m -> answer(m, b -> store.indicatorAlerts(
+            text(b, "username")))),
+        bus.consumer(Addresses.DB_INDICATOR_ALERTS_ALL, m -> answer(m, b -> store.allIndicatorAlerts())),
+        bus.consumer(Addresses.DB_INDICATOR_ALERT_PUT, m -> answer(m, b -> store.putIndicatorAlert(
+            text(b, "username"), b).map(a -> a.orElseGet(JsonObject::new)))),
+        bus.consumer(Addresses.DB_INDICATOR_ALERT_DELETE, m -> answer(m, b -> store.deleteIndicatorAlert(
+            text(b, "username"), number(b, "id")).map(deleted -> new JsonObject().put("deleted", deleted)))),
         bus.consumer(Addresses.DB_SETTINGS_GET, m -> answer(m, b -> store.settings(text(b, "username"))
             .map(s -> s.map(JsonObject::new).orElseGet(JsonObject::new)))),
         bus.consumer(Addresses.DB_SETTINGS_PUT, m -> answer(m, b -> store.putSettings(text(b, "username"),

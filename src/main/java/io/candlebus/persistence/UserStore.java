@@ -107,6 +107,56 @@ public final class UserStore {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
   }
 
+  /** The user's indicator alerts: {@code [{id, symbol, interval, name, period, above?, below?}]}. */
+  public Future<JsonArray> indicatorAlerts(String username) {
+    return pool.preparedQuery(Sql.INDICATOR_ALERTS_OF_USER).execute(Tuple.of(username))
+        .map(rows -> indicatorAlerts(rows, false));
+  }
+
+  /** Every user's indicator alerts, each with its {@code username}. */
+  public Future<JsonArray> allIndicatorAlerts() {
+    return pool.query(Sql.INDICATOR_ALERTS_ALL).execute().map(rows -> indicatorAlerts(rows, true));
+  }
+
+  /** Creates or replaces the user's alert on {@code a}'s indicator; empty when there is no such user. */
+  public Future<Optional<JsonObject>> putIndicatorAlert(String username, JsonObject a) {
+    Tuple t = Tuple.of(username, a.getString("symbol"), a.getString("interval"), a.getString("name"),
+        a.getInteger("period"), decimalOrNull(a, "above"), decimalOrNull(a, "below"));
+    return pool.preparedQuery(Sql.INDICATOR_ALERT_PUT).execute(t)
+        .map(rows -> indicatorAlerts(rows, false).stream().map(JsonObject.class::cast).findFirst());
+  }
+
+  /** True when the user had alert {@code id}. */
+  public Future<Boolean> deleteIndicatorAlert(String username, long id) {
+    return pool.preparedQuery(Sql.INDICATOR_ALERT_DELETE).execute(Tuple.of(username, id))
+        .map(rows -> rows.size() > 0);
+  }
+
+  private static BigDecimal decimalOrNull(JsonObject a, String field) {
+    String v = a.getString(field);
+    return v == null ? null : new BigDecimal(v);
+  }
+
+  private static JsonArray indicatorAlerts(RowSet<Row> rows, boolean withUser) {
+    JsonArray out = new JsonArray();
+    for (Row r : rows) {
+      JsonObject o = new JsonObject().put("id", r.getLong("id")).put("symbol", r.getString("symbol"))
+          .put("interval", r.getString("interval")).put("name", r.getString("name"))
+          .put("period", r.getInteger("period"));
+      for (String level : List.of("above", "below")) {
+        BigDecimal v = r.getBigDecimal(level);
+        if (v != null) {
+          o.put(level, v.stripTrailingZeros().toPlainString());
+        }
+      }
+      if (withUser) {
+        o.put("username", r.getString("username"));
+      }
+      out.add(o);
+    }
+    return out;
+  }
+
   /** Marks {@code symbols} seen by the user and returns those it had not seen before. */
   public Future<List<String>> markSeen(String username, List<String> symbols) {
     return pool.preparedQuery(Sql.MARK_SEEN)

@@ -107,6 +107,7 @@ public final class HttpVerticle extends VerticleBase {
     new IndicatorsRoutes(vertx, config, carried, candles).mount(router);
     new SettingsRoutes(vertx, config, carried).mount(router);
     new AlertsRoutes(vertx, config, carried).mount(router);
+    new IndicatorAlertsRoutes(vertx, config, carried).mount(router);
     new MarketsRoutes(vertx).mount(router);
     new DepthRoutes(vertx, config).mount(router);
     new TickersRoutes(vertx, config).mount(router);

@@ -6,6 +6,7 @@ import io.candlebus.domain.Candle;
 import io.candlebus.domain.Decimals;
 import io.candlebus.indicators.IndicatorEngine;
 import io.candlebus.indicators.IndicatorSeries;
+import io.candlebus.persistence.CandlePages;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -30,14 +31,10 @@ import org.slf4j.LoggerFactory;
 public final class IndicatorFeedVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(IndicatorFeedVerticle.class);
   static final long MIN_GAP_MS = 250;
-  /** "Before the end of 9999": the newest stored candles, whatever the exchange's clock says (not ours). */
-  private static final long NEWEST = 253_402_300_800_000L;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
-  private static final DeliveryOptions QUICK = new DeliveryOptions().setSendTimeout(5_000);
 
   private final MeterRegistry registry;
   private final Map<String, Feed> feeds = new HashMap<>();
-  private CandleSource stored;
 
   public IndicatorFeedVerticle(MeterRegistry registry) {
     this.registry = registry;
@@ -61,7 +58,6 @@ public final class IndicatorFeedVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    stored = CandleSource.storedOnly(vertx);
     registry.gauge("candlebus_indicator_feeds", feeds, Map::size);
     return vertx.eventBus().<JsonObject>localConsumer(Addresses.INDICATORS_INTEREST, this::handleInterest)
         .completion();
@@ -98,7 +94,8 @@ public final class IndicatorFeedVerticle extends VerticleBase {
    * hole (a candle that closed before the feed opened, not yet stored when it was read).
    */
   private void loadStored(Feed f, int attempt) {
-    stored.before(f.at.symbol(), f.at.interval(), NEWEST, f.series.capacity()).onSuccess(rows -> {
+    CandlePages.before(vertx, f.at.symbol(), f.at.interval(), CandlePages.NEWEST,
+        f.series.capacity()).onSuccess(rows -> {
       if (feeds.get(f.at.address()) != f) {
         return; // closed meanwhile
       }
