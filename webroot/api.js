@@ -75,6 +75,7 @@ export async function sessionAlive() {
 
 export const getJson = (path) => send('GET', path);
 export const postJson = (path, body) => change('POST', path, body);
+export const putJson = (path, body) => change('PUT', path, body);
 export const remove = (path) => change('DELETE', path);
 
 export function candles(symbol, interval, { startTime, endTime, limit } = {}) {

@@ -7,7 +7,9 @@ import { Bridge } from './bridge.js';
 import { CandleChart } from './candle-chart.js';
 import { compareDecimals } from './decimal.js';
 import { DepthPanel } from './depth-panel.js';
+import { Indicators } from './indicators.js';
 import { MarketsPanel } from './markets.js';
+import { RsiAlertBox } from './rsi-alerts.js';
 import { TickerBoard } from './ticker-board.js';
 import { beep, beepCount, unlockAudioOnFirstGesture } from './sound.js';
 import { StatusLights, upstreamFromReadiness } from './status.js';
@@ -44,6 +46,9 @@ let watchlist;
 let depthPanel;
 let marketsPanel;
 let board;
+let indicators;
+let rsiBox;
+let settings = {}; // the user's chart settings as the server keeps them
 const CARRY_WAIT_MS = 30_000;
 
 async function boot() {
@@ -53,10 +58,16 @@ async function boot() {
   const [symbols, intervals] = await Promise.all([api.getJson('/api/symbols'), api.getJson('/api/intervals')]);
   state.symbols = symbols;
   state.intervals = intervals;
+  settings = await api.getJson('/api/settings').catch((e) => {
+    console.warn('settings', e);
+    return {};
+  });
   buildParts();
+  indicators.setEnabled(settings.indicators);
   exposeHooks();
   fillSelectors();
   await minimumBox.load().catch((e) => toast(`Alerts unavailable: ${e.message}`, 'error'));
+  await rsiBox.load().catch((e) => toast(`RSI alerts unavailable: ${e.message}`, 'error'));
   const [symbol, interval] = initialView();
   await showSymbol(symbol, interval);
   marketsPanel = new MarketsPanel({
@@ -142,6 +153,13 @@ function buildParts() {
     onPick: pickSymbol,
   });
   bridge = new Bridge({ onOpen: bridgeOpened, onClose: bridgeClosed });
+  indicators = new Indicators({ bar: byTestId('indicator-bar'), error: byTestId('indicator-error') }, candleChart,
+    bridge, { onChange: saveIndicators });
+  rsiBox = new RsiAlertBox({
+    box: byTestId('rsi-alert-box'), what: document.querySelector('.rsi-what'), above: byTestId('rsi-above'),
+    below: byTestId('rsi-below'), set: byTestId('rsi-set'), error: document.querySelector('.rsi-error'),
+    list: byTestId('rsi-list'),
+  });
   depthPanel = new DepthPanel(byTestId('depth-panel'), bridge);
   bridge.subscribe('market.status', (s) => lights.upstream(s.state, s.reason));
   bridge.subscribe(`alerts.${state.username}`, alertFired);
@@ -167,14 +185,15 @@ function followAddress() {
   }
 }
 
-// From the address (#ETHUSDT/5m, bookmarkable), else the last visit, else the first carried.
+// From the address (#ETHUSDT/5m, bookmarkable), else the saved settings (any device), else this browser's last
+// visit, else the first carried.
 function initialView() {
   const [hashSymbol, hashInterval] = decodeURIComponent(location.hash.slice(1)).split('/');
   const symbols = state.symbols.map((s) => s.symbol);
   const pick = (wanted, stored, options) => [wanted, stored].find((v) => options.includes(v)) ?? options[0];
   return [
-    pick(hashSymbol, localStorage.getItem('candlebus.symbol'), symbols),
-    pick(hashInterval, localStorage.getItem('candlebus.interval'), state.intervals),
+    pick(hashSymbol, settings.symbol ?? localStorage.getItem('candlebus.symbol'), symbols),
+    pick(hashInterval, settings.interval ?? localStorage.getItem('candlebus.interval'), state.intervals),
   ];
 }
 
@@ -184,6 +203,28 @@ function remember() {
   history.replaceState(null, '', `#${state.symbol}/${state.interval}`);
   byTestId('symbol-select').value = state.symbol;
   byTestId('interval-select').value = state.interval;
+  if (settings.symbol !== state.symbol || settings.interval !== state.interval) {
+    saveSettings({ ...settings, symbol: state.symbol, interval: state.interval }).catch((e) => console.warn('settings', e));
+  }
+}
+
+// Saves run one after another, each the whole settings object; the server answers them normalised.
+let saving = Promise.resolve();
+
+function saveSettings(next) {
+  const run = saving.then(async () => {
+    settings = await api.putJson('/api/settings', next);
+    return settings;
+  });
+  saving = run.catch(() => {});
+  return run;
+}
+
+async function saveIndicators(list) {
+  const saved = await saveSettings({ ...settings, symbol: state.symbol, interval: state.interval, indicators: list });
+  const rsi = (saved.indicators ?? []).find((i) => i.name === 'rsi');
+  rsiBox.select(state.symbol, state.interval, rsi?.period ?? 14);
+  return saved.indicators ?? [];
 }
 
 function pickSymbol(symbol) {
@@ -218,6 +259,8 @@ async function showInterval(interval) {
   remember();
   candleChart.reset(`${state.symbol} · ${interval}`);
   const { symbol } = state;
+  indicators.show(symbol, interval);
+  rsiBox.select(symbol, interval, indicators.rsiPeriod());
   // subscribe before fetching: the book merges both, so nothing between the two is lost
   state.candleSubscription = bridge.subscribe(`market.candle.${symbol}.${interval}`, (c) => {
     if (c.symbol === symbol && c.interval === interval) {
@@ -371,6 +414,10 @@ function showMissed(count) {
 }
 
 function alertFired(a) {
+  if (a.kind === 'rsi') {
+    rsiBox.fired(a);
+    return;
+  }
   const verb = a.state === 'above' ? 'is at or above' : 'fell below';
   toast(`${a.symbol} ${verb} your minimum ${a.price} (last ${a.lastPrice})`, a.state === 'above' ? 'good' : 'warn');
   if (a.symbol !== state.symbol && a.state === 'above') {
@@ -383,8 +430,10 @@ function bridgeOpened(reconnected) {
   refreshUpstream();
   if (reconnected) {
     fillGap().catch((e) => console.warn('gap fill', e));
+    indicators.show(state.symbol, state.interval); // what was computed while away
     seedLastPrice();
     minimumBox.load().catch((e) => console.warn('alerts', e));
+    rsiBox.load().catch((e) => console.warn('rsi alerts', e));
   }
 }
 
@@ -439,6 +488,11 @@ function exposeHooks() {
     boardShown: () => board?.shown() ?? [],
     boardSize: () => board?.size() ?? 0,
     carried: () => state.symbols.map((s) => s.symbol),
+    indicatorKeys: () => indicators.keys(),
+    indicatorValues: (key) => indicators.values(key),
+    indicatorDrawn: (key) => indicators.drawn(key),
+    rsiFirings: () => rsiBox.firings(),
+    settings: () => settings,
   });
 }
 

@@ -7,7 +7,7 @@ import { COLORS, chartOptions, minimumLine, priceFormat } from './chart-theme.js
 import { decimalPlaces } from './decimal.js';
 import { ZoneShift } from './zone.js';
 
-const { createChart, CandlestickSeries, HistogramSeries } = LightweightCharts;
+const { createChart, CandlestickSeries, HistogramSeries, LineSeries } = LightweightCharts;
 const EDGE_BARS = 15; // load older history when the view comes this close to the oldest candle
 
 export class CandleChart {
@@ -122,6 +122,35 @@ export class CandleChart {
   /** The last live updates refused as stale or repeated, oldest first. */
   ignored() {
     return [...this.#ignored];
+  }
+
+  /** A line or histogram for an indicator: on the price pane, or in a pane of its own ({ pane: 'new' }). */
+  addIndicatorSeries(kind, options, { pane = 'price' } = {}) {
+    const index = pane === 'price' ? 0 : pane === 'new' ? this.#chart.panes().length : pane;
+    return this.#chart.addSeries(kind === 'histogram' ? HistogramSeries : LineSeries, {
+      lastValueVisible: true, priceLineVisible: false, crosshairMarkerVisible: false, ...options,
+    }, index);
+  }
+
+  /** Removes an indicator's series; a pane left empty goes with it. */
+  removeIndicatorSeries(series) {
+    this.#chart.removeSeries(series);
+    this.#chart.panes().slice(2).filter((p) => p.getSeries().length === 0).reverse()
+      .forEach((p) => this.#chart.removePane(p.paneIndex()));
+  }
+
+  /** The pane a series is drawn in. */
+  paneOf(series) {
+    return series.getPane().paneIndex();
+  }
+
+  paneCount() {
+    return this.#chart.panes().length;
+  }
+
+  /** A UTC time in ms as this chart draws it (the candles' zone shift). */
+  toChart(ms) {
+    return this.#zone.toChart(ms);
   }
 
   setMinimum(price) {
