@@ -121,6 +121,49 @@ class ClusterWebTest {
     await(browser.close());
   }
 
+  /**
+   * RSI alerts on both symbols, each built on a different ingest node, on a simulator running a minute per 2 s:
+   * every crossing reaches the browser once, and the two nodes together fired exactly what it got.
+   */
+  @Test
+  void anRsiAlertFiresOncePerCrossingWithTwoIngestNodes(Vertx vertx, @TempDir Path dir) throws Exception {
+    BinanceSimulator sim = new BinanceSimulator(SimulatorOptions.defaults().withSymbols("BTCUSDT", "ETHUSDT")
+        .withSpeed(30).withRate(4).withHistoryMinutes(120).withSeed(9));
+    await(vertx.deployVerticle(sim));
+    String pg = TestPostgres.newDatabaseUrl();
+    TestUsers.create(vertx, pg, "alice");
+    int clusterPort = Ports.free();
+    String members = Ports.clusterMembers(clusterPort, 2);
+    Node a = start(sim, pg, dir.resolve("a"), "all", clusterPort, members);
+    Node b = start(sim, pg, dir.resolve("b"), "ingest", clusterPort, members);
+    Await.until(vertx, PATIENCE, "each symbol owned by one of the two ingest nodes",
+        () -> Future.succeededFuture(owned(a) == 1 && owned(b) == 1));
+    HttpSession alice = HttpSession.login("http://127.0.0.1:" + a.gateway().httpPort(), "alice", TestUsers.PASSWORD);
+    SockJsClient browser = await(SockJsClient.connect(vertx, a.gateway().httpPort(), alice.sessionCookie(),
+        "http://127.0.0.1:" + a.gateway().httpPort(), 0));
+    await(browser.register(Addresses.alerts("alice")));
+    for (String symbol : List.of("BTCUSDT", "ETHUSDT")) {
+      assertThat(alice.postJson("/api/alerts/indicators", new JsonObject().put("symbol", symbol).put("interval", "1m")
+          .put("period", 2).put("above", "50").put("below", "50")).statusCode()).isEqualTo(200);
+    }
+    Await.until(vertx, PATIENCE, "crossings of both symbols", () -> Future.succeededFuture(List.of("BTCUSDT",
+        "ETHUSDT").stream().allMatch(s -> rsiFirings(browser).stream().filter(f -> s.equals(f.getString("symbol")))
+        .count() >= 2)));
+    List<JsonObject> fired = rsiFirings(browser);
+    assertThat(fired.stream().map(f -> f.getString("symbol") + f.getLong("time") + f.getString("direction"))
+        .distinct().count()).as("nothing fired twice: %s", fired).isEqualTo(fired.size());
+    Await.until(vertx, PATIENCE, "the nodes fired what the browser got", () -> Future.succeededFuture(
+        firings(a) + firings(b) == rsiFirings(browser).size()));
+    assertThat(firings(a)).as("each node fires for the symbol it builds").isPositive();
+    assertThat(firings(b)).isPositive();
+    await(browser.close());
+  }
+
+  private static List<JsonObject> rsiFirings(SockJsClient c) {
+    return c.received().stream().filter(m -> Addresses.alerts("alice").equals(m.getString("address")))
+        .map(m -> m.getJsonObject("body")).filter(b -> "rsi".equals(b.getString("kind"))).toList();
+  }
+
   private static double gauge(Node n, String name) {
     Gauge g = n.registry().find(name).gauge();
     return g == null ? -1 : g.value();
@@ -129,7 +172,7 @@ class ClusterWebTest {
   private Node start(BinanceSimulator sim, String pg, Path data, String role, int clusterPort, String members) {
     CandlebusConfig config = TestConfigs.against(sim, pg, data, Map.of("CANDLEBUS_CLUSTER", "true",
         "CANDLEBUS_CLUSTER_PORT", String.valueOf(clusterPort), "CANDLEBUS_CLUSTER_MEMBERS", members,
-        "CANDLEBUS_ROLE", role, "CANDLEBUS_INTERVALS", "1m", "CANDLEBUS_HISTORY_LIMIT", "5"));
+        "CANDLEBUS_ROLE", role, "CANDLEBUS_INTERVALS", "1m", "CANDLEBUS_HISTORY_LIMIT", "100"));
     PrometheusMeterRegistry registry = Gateway.newRegistry();
     Vertx v = await(Gateway.newVertx(registry, config));
     Gateway g = await(Gateway.deploy(v, config));
