@@ -126,6 +126,8 @@ class TradingPageE2ETest {
     browser.open(base + "/login");
     browser.driver().manage().deleteAllCookies();
     browser.js("localStorage.clear()");
+    // the view a user chose last is saved on the server and would follow them into this login
+    assertThat(session(user).putJson("/api/settings", new JsonObject()).statusCode()).isEqualTo(200);
     loggedIn = null;
     page.login(user, TestUsers.PASSWORD);
     loggedIn = user;
