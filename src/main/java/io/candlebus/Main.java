@@ -10,8 +10,9 @@ import java.util.Arrays;
 
 /**
  * The {@code candlebus} command line (SPEC.md "Commands"): run the gateway, {@code demo} (gateway and built-in
- * simulator) or {@code simulate}. Exit codes: 0 stopped normally, 1 failed to start, 2 bad command line or
- * configuration.
+ * simulator), {@code simulate}, {@code user}, {@code loadtest}, {@code soak}, {@code capture} or {@code tail}.
+ * Exit codes: 0 stopped normally, 1 failed to start, 2 bad command line or configuration (tail: 3 refused by the
+ * gateway).
  */
 public final class Main {
   static final int EXIT_USAGE = Lifecycle.EXIT_USAGE;
@@ -94,7 +95,10 @@ public final class Main {
         "       java -jar candlebus.jar user add NAME --password-stdin | user list | user remove NAME [--conf FILE]",
         "       java -jar candlebus.jar loadtest [--clients N] [--rate FRAMES_PER_S] [--seconds S] [--symbols K]",
         "                                        [--warmup S] [--nodes M]",
-        "       java -jar candlebus.jar soak [--minutes M] [--seed S] [--symbols K]"));
+        "       java -jar candlebus.jar soak [--minutes M] [--seed S] [--symbols K]",
+        "       java -jar candlebus.jar capture --symbols A,B --streams S,... --out DIR [--minutes M] [--rotate 1h]",
+        "       java -jar candlebus.jar tail --symbol S [--interval I] [--price o|h|l|c] [--stream trade|candle]",
+        "                                    [--time ms|iso|local] [--url U --user NAME | --binance]"));
     return code;
   }
 }
