@@ -60,13 +60,21 @@ final class AlertsRoutes {
     JsonObject request = user(ctx).put("symbol", symbol).put("price", price.toPlainString());
     vertx.eventBus().<JsonObject>request(Addresses.DB_ALERT_PUT, request, QUICK)
         .onSuccess(m -> {
-          changed(username);
+          changed(vertx, username);
           json(ctx, 200, m.body().encode());
         })
         .onFailure(ctx::fail);
   }
 
   private void handleDelete(RoutingContext ctx) {
+    deleteOwn(vertx, ctx, Addresses.DB_ALERT_DELETE, "alert");
+  }
+
+  /**
+   * {@code DELETE .../:id} of one of the user's own alerts through {@code address} ({@code {username, id}} →
+   * {@code {deleted}}): 204, 404 naming {@code what}, 400 for an id that is not a number; the evaluators reload.
+   */
+  static void deleteOwn(Vertx vertx, RoutingContext ctx, String address, String what) {
     long id;
     try {
       id = Long.parseLong(ctx.pathParam("id"));
@@ -75,19 +83,20 @@ final class AlertsRoutes {
       return;
     }
     String username = AuthRoutes.username(ctx);
-    vertx.eventBus().<JsonObject>request(Addresses.DB_ALERT_DELETE, user(ctx).put("id", id), QUICK)
+    vertx.eventBus().<JsonObject>request(address, user(ctx).put("id", id), QUICK)
         .onSuccess((Message<JsonObject> m) -> {
           if (!m.body().getBoolean("deleted")) {
-            ctx.fail(ApiError.notFound("no alert " + id));
+            ctx.fail(ApiError.notFound("no " + what + " " + id));
             return;
           }
-          changed(username);
+          changed(vertx, username);
           ctx.response().setStatusCode(204).end();
         })
         .onFailure(ctx::fail);
   }
 
-  private void changed(String username) {
+  /** The user's alerts changed: every evaluator reloads them. */
+  static void changed(Vertx vertx, String username) {
     vertx.eventBus().publish(Addresses.ALERT_RULES_CHANGED, new JsonObject().put("username", username));
   }
 
@@ -103,7 +112,7 @@ final class AlertsRoutes {
     }
   }
 
-  private static JsonObject user(RoutingContext ctx) {
+  static JsonObject user(RoutingContext ctx) {
     return new JsonObject().put("username", AuthRoutes.username(ctx));
   }
 

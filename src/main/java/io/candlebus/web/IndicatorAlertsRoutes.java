@@ -71,7 +71,7 @@ final class IndicatorAlertsRoutes {
       return vertx.eventBus().<JsonObject>request(Addresses.DB_INDICATOR_ALERT_PUT, alert.copy()
           .put("username", username), QUICK);
     }).onSuccess(m -> {
-      changed(username);
+      AlertsRoutes.changed(vertx, username);
       json(ctx, m.body().encode());
     }).onFailure(ctx::fail);
   }
@@ -148,32 +148,11 @@ final class IndicatorAlertsRoutes {
   }
 
   private void handleDelete(RoutingContext ctx) {
-    long id;
-    try {
-      id = Long.parseLong(ctx.pathParam("id"));
-    } catch (NumberFormatException e) {
-      ctx.fail(ApiError.badParameter("id", "is not a number"));
-      return;
-    }
-    String username = AuthRoutes.username(ctx);
-    vertx.eventBus().<JsonObject>request(Addresses.DB_INDICATOR_ALERT_DELETE, user(ctx).put("id", id), QUICK)
-        .onSuccess(m -> {
-          if (!m.body().getBoolean("deleted")) {
-            ctx.fail(ApiError.notFound("no indicator alert " + id));
-            return;
-          }
-          changed(username);
-          ctx.response().setStatusCode(204).end();
-        })
-        .onFailure(ctx::fail);
-  }
-
-  private void changed(String username) {
-    vertx.eventBus().publish(Addresses.ALERT_RULES_CHANGED, new JsonObject().put("username", username));
+    AlertsRoutes.deleteOwn(vertx, ctx, Addresses.DB_INDICATOR_ALERT_DELETE, "indicator alert");
   }
 
   private static JsonObject user(RoutingContext ctx) {
-    return new JsonObject().put("username", AuthRoutes.username(ctx));
+    return AlertsRoutes.user(ctx);
   }
 
   private static void json(RoutingContext ctx, String body) {
