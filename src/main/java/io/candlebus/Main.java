@@ -33,6 +33,7 @@ public final class Main {
         case "simulate" -> SimulatorCommand.run(rest);
         case "loadtest" -> LoadTest.run(rest, System.out, System.err);
         case "soak" -> Soak.run(rest, System.out, System.err);
+        case "capture" -> io.candlebus.capture.CaptureCommand.run(rest, System.out, System.err);
         case "user" -> new UserCommand(loadConfig(confArgs(rest)), System.in, System.out, System.err)
             .run(withoutConf(rest));
         case "help", "--help", "-h" -> usage(0);
