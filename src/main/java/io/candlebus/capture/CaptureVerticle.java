@@ -69,7 +69,7 @@ final class CaptureVerticle extends VerticleBase {
       long delay = reason.startsWith(SHUTDOWN) ? 0 : backoff.next();
       failing = true;
       reconnects.incrementAndGet();
-      err.println("candlebus capture: " + name() + " to " + options.wsUrl() + " " + reason + "; reconnecting in "
+      err.println("candlebus capture: " + name() + " to " + options.wsUrl() + ": " + reason + "; reconnecting in "
           + delay + " ms");
       vertx.setTimer(Math.max(1, delay), t -> {
         if (!stopping) {

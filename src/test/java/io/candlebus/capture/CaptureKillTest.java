@@ -51,10 +51,7 @@ class CaptureKillTest {
     StreamObserver observer = StreamObserver.open(vertx, sim.wsBaseUrl(), CaptureRunTest.binanceNames());
     Path out = dir.resolve("out");
     Path log = dir.resolve("child.log");
-    child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-cp",
-        System.getProperty("java.class.path"), "io.candlebus.Main", "capture", "--symbols",
-        String.join(",", CaptureRunTest.SYMBOLS), "--streams", String.join(",", CaptureRunTest.STREAMS), "--out",
-        out.toString(), "--ws-url", sim.wsBaseUrl()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    child = startChild(sim, out, log);
 
     Await.until(vertx, Duration.ofSeconds(30), "the child writes rows", () -> firstRow(out) > 0 ? ok() : no());
     long first = firstRow(out);
@@ -93,6 +90,32 @@ class CaptureKillTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("kept as " + Path.of(partial).getFileName());
       }
     }
+  }
+
+  @Test
+  @Timeout(60)
+  void sigtermCompletesTheFilesAndExitsZero() throws Exception {
+    BinanceSimulator sim = new BinanceSimulator(SimulatorOptions.defaults().withRate(5));
+    await(vertx.deployVerticle(sim));
+    Path out = dir.resolve("out");
+    Path log = dir.resolve("child.log");
+    child = startChild(sim, out, log);
+    Await.until(vertx, Duration.ofSeconds(30), "the child writes rows", () -> firstRow(out) > 0 ? ok() : no());
+    child.destroy(); // SIGTERM
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String printed = Files.readString(log);
+    assertThat(child.exitValue()).as(printed).isZero();
+    assertThat(printed).containsPattern("candlebus capture: stopped by SIGTERM: \\d+ messages \\(BTCUSDT trade \\d+, ");
+    assertThat(CapturedFiles.names(out)).hasSizeGreaterThanOrEqualTo(8).allMatch(n -> n.endsWith("Z.csv"));
+    assertThat(firstRow(out)).isPositive();
+  }
+
+  /** {@code capture} of the test's streams from {@code sim} into {@code out}, in a JVM of its own. */
+  private static Process startChild(BinanceSimulator sim, Path out, Path log) throws IOException {
+    return new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-cp",
+        System.getProperty("java.class.path"), "io.candlebus.Main", "capture", "--symbols",
+        String.join(",", CaptureRunTest.SYMBOLS), "--streams", String.join(",", CaptureRunTest.STREAMS), "--out",
+        out.toString(), "--ws-url", sim.wsBaseUrl()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
   /** The receive time of the first row of all of the child's files, 0 while there is none. */
