@@ -153,14 +153,15 @@ final class CaptureVerticle extends VerticleBase {
 
   /** The rows so far to the writer, in order (ordered blocking tasks run one after the other). */
   private Future<Void> handOver() {
-    if (writer == null) {
+    CaptureWriter w = writer;
+    if (w == null) {
       return Future.succeededFuture();
     }
     List<CaptureWriter.Captured> rows = batch;
     batch = new ArrayList<>();
     long now = System.currentTimeMillis();
     return vertx.executeBlocking(() -> {
-      writer.write(rows, now);
+      w.write(rows, now);
       return null;
     }, true);
   }
