@@ -35,6 +35,7 @@ public final class Main {
         case "loadtest" -> LoadTest.run(rest, System.out, System.err);
         case "soak" -> Soak.run(rest, System.out, System.err);
         case "tail" -> io.candlebus.tail.TailCommand.run(rest);
+        case "capture" -> io.candlebus.capture.CaptureCommand.run(rest, System.out, System.err);
         case "user" -> new UserCommand(loadConfig(confArgs(rest)), System.in, System.out, System.err)
             .run(withoutConf(rest));
         case "help", "--help", "-h" -> usage(0);

@@ -6,15 +6,10 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +30,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class DepthRecorder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DepthRecorder.class);
-  private static final DateTimeFormatter BASIC = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-      .withZone(ZoneOffset.UTC);
   static final long RETRY_MS = 1_000;
-  static final String TMP = ".tmp";
-  static final String PARTIAL = ".partial.csv";
+  static final String TMP = SliceFiles.TMP;
+  static final String PARTIAL = SliceFiles.PARTIAL;
 
   /** What happened, for the caller's meters. */
   public interface Listener {
@@ -196,12 +189,8 @@ public final class DepthRecorder implements AutoCloseable {
   }
 
   private Open create(String symbol, long sliceStart, long now) {
-    String stem = symbol + "_" + levels + "_" + BASIC.format(Instant.ofEpochMilli(sliceStart));
-    String base = stem;
-    for (int n = 2; taken(base); n++) {
-      base = stem + "-" + n;
-    }
-    Path tmp = dir.resolve(base + ".csv" + TMP);
+    String base = SliceFiles.freeBase(dir, symbol + "_" + levels + "_" + SliceFiles.stamp(sliceStart));
+    Path tmp = SliceFiles.tmp(dir, base);
     try {
       Files.createDirectories(dir);
       Writer out = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8,
@@ -218,11 +207,6 @@ public final class DepthRecorder implements AutoCloseable {
       fail("cannot write " + tmp + ": " + reason(e), now);
       return null;
     }
-  }
-
-  private boolean taken(String base) {
-    return Files.exists(dir.resolve(base + ".csv")) || Files.exists(dir.resolve(base + ".csv" + TMP))
-        || Files.exists(dir.resolve(base + PARTIAL));
   }
 
   private void failed(String symbol, Open f, IOException e, long now) {
@@ -263,11 +247,7 @@ public final class DepthRecorder implements AutoCloseable {
 
   private void rename(Path from, Path to, boolean complete) {
     try {
-      try {
-        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(from, to);
-      }
+      SliceFiles.move(from, to);
       listener.file(to, complete);
     } catch (IOException e) {
       log.error("depth record: cannot rename {} to {}: {}", from, to, reason(e));
@@ -276,20 +256,19 @@ public final class DepthRecorder implements AutoCloseable {
 
   /** {@code .tmp} files a crash left: what they hold is kept, as partial. */
   private void recoverLeftovers() {
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, "*.csv" + TMP)) {
-      for (Path tmp : leftovers) {
-        String name = tmp.getFileName().toString();
-        String stem = name.substring(0, name.length() - (".csv" + TMP).length());
-        Path target = dir.resolve(stem + PARTIAL);
-        for (int n = 2; Files.exists(target); n++) {
-          target = dir.resolve(stem + "-" + n + PARTIAL);
+    try {
+      SliceFiles.keepLeftovers(dir, new SliceFiles.Leftovers() {
+        @Override
+        public void kept(Path tmp, Path partial) {
+          log.warn("depth record: {} was left by a stop without closing; kept as {}", tmp, partial.getFileName());
+          listener.file(partial, false);
         }
-        log.warn("depth record: {} was left by a stop without closing; kept as {}", tmp, target.getFileName());
-        rename(tmp, target, false);
-      }
+
+        @Override
+        public void failed(Path tmp, IOException e) {
+          log.error("depth record: cannot rename {}: {}", tmp, reason(e));
+        }
+      });
     } catch (IOException e) {
       log.warn("depth record: cannot look for leftovers in {}: {}", dir, reason(e));
     }

@@ -6,6 +6,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Binance's wire shapes for trades and klines, with decimals printed with 8 places as Binance does. */
 final class BinanceJson {
@@ -22,6 +24,24 @@ final class BinanceJson {
         .put("E", eventTime)
         .put("s", t.symbol())
         .mergeIn(aggTradeRest(t));
+  }
+
+  /**
+   * The {@code @trade} events of one aggTrade: one per trade id {@code f..l}, at its price, the quantity split
+   * so that the parts add up to it exactly (equal parts of 1e-8 units, the last one taking the rest).
+   */
+  static List<String> tradeEvents(Trade t, long eventTime) {
+    int n = (int) t.tradeCount();
+    long units = t.qty().movePointRight(8).longValueExact();
+    long part = units / n;
+    List<String> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      long q = i < n - 1 ? part : units - part * (n - 1);
+      out.add(new JsonObject().put("e", "trade").put("E", eventTime).put("s", t.symbol())
+          .put("t", t.firstTradeId() + i).put("p", dec8(t.price())).put("q", dec8(BigDecimal.valueOf(q, 8)))
+          .put("T", t.time()).put("m", t.buyerMaker()).put("M", true).encode());
+    }
+    return out;
   }
 
   /** One element of GET /api/v3/aggTrades. */

@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Turns simulated time into stream frames. On every tick: generate the trades up to now, send each new aggTrade
- * to the {@code @aggTrade} subscribers (in trade order, E = now >= T), then let every subscribed kline stream emit
+ * to the {@code @aggTrade} subscribers (in trade order, E = now >= T) and its trades to the {@code @trade} ones, then let every subscribed kline stream emit
  * its closes and updates. Kline streams exist only while someone is subscribed. Trades hidden by {@link TradeFaults}
  * are left out of the aggTrade streams only; klines are built from every trade.
  */
@@ -20,6 +20,7 @@ final class StreamEngine implements ConnectionRegistry.Listener {
   private final Map<String, Long> nextToEmit = new HashMap<>();
   /** {@code <symbol>@aggTrade} per symbol, built once: the tick looks up 1 500 of them every 20 ms. */
   private final Map<String, String> aggStreams = new HashMap<>();
+  private final Map<String, String> tradeStreams = new HashMap<>();
   private final Map<String, KlineTrack> tracks = new LinkedHashMap<>();
 
   StreamEngine(SimClock clock, Map<String, TradeHistory> histories, TradeFaults faults) {
@@ -29,6 +30,7 @@ final class StreamEngine implements ConnectionRegistry.Listener {
     histories.forEach((s, h) -> {
       nextToEmit.put(s, h.lastAggId() + 1);
       aggStreams.put(s, StreamName.aggTrade(s));
+      tradeStreams.put(s, StreamName.trade(s));
     });
   }
 
@@ -65,10 +67,18 @@ final class StreamEngine implements ConnectionRegistry.Listener {
       h.advanceTo(now);
       String stream = aggStreams.get(e.getKey());
       Set<WsConnection> subs = registry.subscribers(stream);
+      String tradeStream = tradeStreams.get(e.getKey());
+      Set<WsConnection> tradeSubs = registry.subscribers(tradeStream);
       long next = h.feed(nextToEmit.get(e.getKey()), now, t -> {
-        if (!subs.isEmpty() && !faults.hiddenFromStream(e.getKey(), t.aggId())) {
+        if (faults.hiddenFromStream(e.getKey(), t.aggId())) {
+          return;
+        }
+        if (!subs.isEmpty()) {
           String payload = BinanceJson.aggTradeEvent(t, now).encode();
           subs.forEach(c -> c.send(stream, payload));
+        }
+        if (!tradeSubs.isEmpty()) {
+          BinanceJson.tradeEvents(t, now).forEach(payload -> tradeSubs.forEach(c -> c.send(tradeStream, payload)));
         }
       });
       nextToEmit.put(e.getKey(), next);

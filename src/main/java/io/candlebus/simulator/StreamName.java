@@ -11,7 +11,7 @@ import java.util.Locale;
 
 /**
  * A stream the simulator produces data for: {@code <symbol>@aggTrade} or {@code <symbol>@kline_<interval>} with a
- * lower-case simulated symbol. The all-market ticker streams ({@link #MINI_TICKER_ARR} and the rolling windows of
+ * lower-case simulated symbol ({@code <symbol>@trade} is the {@link StreamEngine}'s too, by name). The all-market ticker streams ({@link #MINI_TICKER_ARR} and the rolling windows of
  * {@link #ROLLING_TICKER_ARR}) have no symbol and are the {@link TickerEngine}'s; the depth streams are the
  * {@link DepthEngine}'s. Anything else is accepted on a connection but stays silent, as on Binance.
  *
@@ -46,6 +46,10 @@ record StreamName(String stream, String symbol, Interval interval) {
 
   static String aggTrade(String symbol) {
     return symbol.toLowerCase(Locale.ROOT) + "@aggTrade";
+  }
+
+  static String trade(String symbol) {
+    return symbol.toLowerCase(Locale.ROOT) + "@trade";
   }
 
   static String kline(String symbol, Interval interval) {

@@ -7,7 +7,7 @@ import java.util.function.LongUnaryOperator;
  * [min, min(cap, base * 2^n)]. Jitter keeps many clients (or connections) from reconnecting in lockstep after a
  * shared outage.
  */
-final class Backoff {
+public final class Backoff {
   private final long baseMs;
   private final long capMs;
   private final long minMs;
@@ -22,19 +22,19 @@ final class Backoff {
     this.random = random;
   }
 
-  static Backoff standard() {
+  public static Backoff standard() {
     return new Backoff(500, 30_000, 100,
         bound -> java.util.concurrent.ThreadLocalRandom.current().nextLong(bound));
   }
 
   /** The delay before the next attempt; each call counts one more failure. */
-  long next() {
+  public long next() {
     long ceiling = Math.min(capMs, baseMs << Math.min(failures, 20));
     failures++;
     return Math.max(minMs, random.applyAsLong(ceiling + 1));
   }
 
-  void reset() {
+  public void reset() {
     failures = 0;
   }
 

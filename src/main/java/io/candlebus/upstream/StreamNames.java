@@ -10,7 +10,7 @@ public final class StreamNames {
   /** Binance's limit per connection. */
   public static final int MAX_STREAMS_PER_CONNECTION = 1024;
   /** Streams go in the URL; keep its request line well under common server limits (4 KB in Vert.x). */
-  static final int MAX_URL_STREAM_CHARS = 3_000;
+  public static final int MAX_URL_STREAM_CHARS = 3_000;
   private static final String AGG_TRADE = "@aggTrade";
   private static final String KLINE = "@kline_";
 

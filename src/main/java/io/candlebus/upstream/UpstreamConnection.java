@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * One WebSocket to Binance's combined-stream endpoint, opened once (the {@link UpstreamSlot} replaces it). The
  * first streams go in the URL, the rest and later changes as {@code SUBSCRIBE}/{@code UNSUBSCRIBE} messages,
  * paced under Binance's 5 incoming messages per second (our pongs count too). Vert.x answers pings with pongs
- * echoing their payload; every frame, pings included, counts as a sign of life for the silence watchdog.
+ * echoing their payload; every frame, pings included, counts as a sign of life for the silence watchdog. Public for
+ * {@code capture}, which opens its own.
  */
-final class UpstreamConnection {
+public final class UpstreamConnection {
   private static final Logger log = LoggerFactory.getLogger(UpstreamConnection.class);
   /** One control message per this many ms: ~3 per second leaves room for pongs under Binance's 5. */
   static final long CONTROL_SPACING_MS = 300;
@@ -41,7 +42,7 @@ final class UpstreamConnection {
   static final int MAX_MESSAGE_BYTES = 16 << 20;
 
   /** The WebSocket client the upstream verticles open their Binance connections with (TLS for wss). */
-  static WebSocketClient newClient(Vertx vertx, URI base) {
+  public static WebSocketClient newClient(Vertx vertx, URI base) {
     return vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(MAX_MESSAGE_BYTES)
         .setMaxMessageSize(MAX_MESSAGE_BYTES)
@@ -50,7 +51,7 @@ final class UpstreamConnection {
         .setVerifyHost(true));
   }
 
-  interface Listener {
+  public interface Listener {
     void frame(UpstreamConnection connection, String text);
 
     void opened(UpstreamConnection connection);
@@ -76,7 +77,7 @@ final class UpstreamConnection {
   private long nextRequestId = 1;
   private Buffer partial;
 
-  UpstreamConnection(Vertx vertx, WebSocketClient client, URI base, Collection<String> initialStreams,
+  public UpstreamConnection(Vertx vertx, WebSocketClient client, URI base, Collection<String> initialStreams,
       Listener listener) {
     this.vertx = vertx;
     this.client = client;
@@ -100,7 +101,7 @@ final class UpstreamConnection {
     return id;
   }
 
-  boolean isOpen() {
+  public boolean isOpen() {
     return socket != null && !ended;
   }
 
@@ -113,7 +114,7 @@ final class UpstreamConnection {
   }
 
   /** Ms since the last frame of any kind; 0 while not open. */
-  long silentFor(long now) {
+  public long silentFor(long now) {
     return isOpen() ? now - lastFrameAt : 0;
   }
 
@@ -121,11 +122,11 @@ final class UpstreamConnection {
     return streams;
   }
 
-  String describe() {
+  public String describe() {
     return "#" + id + " (" + streams.size() + " streams)";
   }
 
-  void open() {
+  public void open() {
     boolean tls = "wss".equals(base.getScheme().toLowerCase(Locale.ROOT));
     int port = base.getPort() > 0 ? base.getPort() : tls ? 443 : 80;
     String basePath = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", "");
@@ -189,7 +190,7 @@ final class UpstreamConnection {
     pump();
   }
 
-  Future<Void> close(String reason) {
+  public Future<Void> close(String reason) {
     if (ended) {
       return Future.succeededFuture();
     }
