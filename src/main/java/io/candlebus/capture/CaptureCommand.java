@@ -1,6 +1,7 @@
 package io.candlebus.capture;
 
 import io.candlebus.Lifecycle;
+import io.candlebus.tail.GatewayLogin;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,7 +20,8 @@ import sun.misc.SignalHandler;
 /**
  * The {@code capture} command: records Binance streams to CSV files ({@link CaptureVerticle}) for {@code --minutes}
  * or until SIGTERM / Ctrl-C, then completes its files, prints a one-line summary on stdout and returns 0. A bad
- * command line prints one line naming the flag on stderr and returns 2; a failed start returns 1.
+ * command line prints one line naming the flag on stderr and returns 2; a failed start returns 1; with
+ * {@code --url}, a refusal by the gateway (login, origin, an address it does not carry) returns 3.
  */
 public final class CaptureCommand {
   private static final long STOP_TIMEOUT_S = 30;
@@ -32,8 +34,16 @@ public final class CaptureCommand {
 
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     CaptureOptions options;
+    String password = null;
     try {
       options = CaptureOptions.parse(args, env);
+      if (options.url() != null) {
+        password = GatewayLogin.password(options.user(), options.url(), env, System.in);
+        if (password == null) {
+          throw new CaptureOptions.BadArgument("--user", "no password for \"" + options.user()
+              + "\": set CANDLEBUS_PASSWORD or give it on standard input");
+        }
+      }
       try {
         Files.createDirectories(options.out());
       } catch (IOException e) {
@@ -54,7 +64,7 @@ public final class CaptureCommand {
     Runtime.getRuntime().addShutdownHook(hook);
     Vertx vertx = Vertx.vertx();
     try {
-      return capture(vertx, options, stop, out, err);
+      return capture(vertx, options, password, stop, out, err);
     } finally {
       vertx.close();
       restore.forEach(Runnable::run);
@@ -67,9 +77,9 @@ public final class CaptureCommand {
     }
   }
 
-  private static int capture(Vertx vertx, CaptureOptions options, CompletableFuture<String> stop, PrintStream out,
-      PrintStream err) {
-    CaptureVerticle capture = new CaptureVerticle(options, err);
+  private static int capture(Vertx vertx, CaptureOptions options, String password, CompletableFuture<String> stop,
+      PrintStream out, PrintStream err) {
+    CaptureVerticle capture = new CaptureVerticle(options, password, err);
     String id;
     try {
       id = vertx.deployVerticle(capture).toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_S,
@@ -81,8 +91,12 @@ public final class CaptureCommand {
       Thread.currentThread().interrupt();
       return Lifecycle.EXIT_FAILED;
     }
+    capture.refused().onSuccess(f -> {
+      err.println("candlebus capture: " + f.getMessage());
+      stop.complete("refused");
+    });
     err.println("candlebus capture: " + options.symbols().size() * options.streams().size() + " streams from "
-        + options.wsUrl() + " into " + options.out() + (options.minutes() > 0 ? " for " + options.minutes()
+        + options.source() + " into " + options.out() + (options.minutes() > 0 ? " for " + options.minutes()
         + " min" : " until stopped"));
     if (options.minutes() > 0) {
       vertx.setTimer(Math.max(1, Math.round(options.minutes() * 60_000)), t -> stop.complete("after "
@@ -100,7 +114,7 @@ public final class CaptureCommand {
     }
     out.println(capture.summary(how));
     out.flush();
-    return 0;
+    return capture.refused().isComplete() ? capture.refused().result().exitCode() : 0;
   }
 
   /**

@@ -23,12 +23,15 @@ import java.util.regex.Pattern;
  * @param minutes how long to run; 0 = until stopped
  * @param rotateMillis the length of a file's slice; slices are UTC multiples of it
  * @param wsUrl the WebSocket base: {@code --ws-url}, else {@code CANDLEBUS_BINANCE_WS_URL}, else Binance
+ * @param url a running candlebus to capture from ({@code --url}), over its bridge; null: Binance directly
+ * @param user who logs in there: {@code --user}, else {@code CANDLEBUS_USER}, else {@code admin}
  */
 public record CaptureOptions(List<String> symbols, List<CaptureStream> streams, Path out, double minutes,
-    long rotateMillis, URI wsUrl) {
+    long rotateMillis, URI wsUrl, URI url, String user) {
   public static final String DEFAULT_WS_URL = "wss://stream.binance.com:9443";
   public static final String WS_URL_ENV = "CANDLEBUS_BINANCE_WS_URL";
-  static final List<String> FLAGS = List.of("--symbols", "--streams", "--out", "--minutes", "--rotate", "--ws-url");
+  static final List<String> FLAGS = List.of("--symbols", "--streams", "--out", "--minutes", "--rotate", "--ws-url",
+      "--url", "--user");
   private static final Pattern DURATION = Pattern.compile("([1-9][0-9]{0,5})([smhd])");
   private static final Pattern SYMBOL = Pattern.compile("[\\p{L}\\p{N}]{1,40}");
 
@@ -69,7 +72,37 @@ public record CaptureOptions(List<String> symbols, List<CaptureStream> streams, 
     URI ws = url != null ? wsUrl("--ws-url", url)
         : env.get(WS_URL_ENV) != null && !env.get(WS_URL_ENV).isBlank() ? wsUrl(WS_URL_ENV, env.get(WS_URL_ENV))
         : URI.create(DEFAULT_WS_URL);
-    return new CaptureOptions(symbols, streams, out, minutes, rotate, ws);
+    URI gateway = given.containsKey("--url") ? gatewayUrl(given.get("--url")) : null;
+    if (gateway == null && given.containsKey("--user")) {
+      throw new BadArgument("--user", "only with --url (Binance needs no login)");
+    }
+    if (gateway != null && url != null) {
+      throw new BadArgument("--ws-url", "not with --url: capture reads either a candlebus or Binance");
+    }
+    if (gateway != null && streams.stream().anyMatch(s -> s.kind() == CaptureStream.Kind.TRADE)) {
+      throw new BadArgument("--streams", "\"trade\" is not relayed by a candlebus (its market.trade.<S> carries "
+          + "aggTrades): use aggTrade with --url");
+    }
+    String user = given.getOrDefault("--user", env.getOrDefault("CANDLEBUS_USER", "admin"));
+    return new CaptureOptions(symbols, streams, out, minutes, rotate, ws, gateway, user);
+  }
+
+  /** Where the records come from, for the messages. */
+  public String source() {
+    return url != null ? url.toString() : wsUrl.toString();
+  }
+
+  private static URI gatewayUrl(String v) {
+    try {
+      URI u = new URI(v);
+      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+      if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null && u.getRawQuery() == null) {
+        return u;
+      }
+    } catch (URISyntaxException e) {
+      // said below
+    }
+    throw new BadArgument("--url", quoted(v) + " is not an http:// or https:// URL (e.g. http://localhost:8080)");
   }
 
   private static String required(Map<String, String> given, String flag, String example) {

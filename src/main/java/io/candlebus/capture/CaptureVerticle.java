@@ -1,9 +1,13 @@
 package io.candlebus.capture;
 
+import io.candlebus.tail.GatewayFeed;
+import io.candlebus.tail.Reconnector;
+import io.candlebus.tail.TailFailure;
 import io.candlebus.upstream.Backoff;
 import io.candlebus.upstream.StreamNames;
 import io.candlebus.upstream.UpstreamConnection;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.WebSocketClient;
 import java.io.PrintStream;
@@ -14,7 +18,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Holds the capture's Binance connections (combined streams, at most 1024 a connection; Vert.x answers the pings)
+ * Holds the capture's Binance connections (or, with {@code --url}, its {@link GatewayFeed} from a running candlebus) (combined streams, at most 1024 a connection; Vert.x answers the pings)
  * and hands what they receive to a {@link CaptureWriter} in batches, every {@value #BATCH_MS} ms also when idle
  * (so files are flushed and slices completed on time), on a worker: nothing here blocks the event loop. A
  * connection that breaks, or is silent for {@value #SILENT_MS} ms (Binance pings every 20 s), is opened again with
@@ -81,7 +85,10 @@ final class CaptureVerticle extends VerticleBase {
 
   private static final String SHUTDOWN = "serverShutdown";
   private final CaptureOptions options;
+  private final String password;
   private final PrintStream err;
+  private final Promise<TailFailure> refused = Promise.promise();
+  private Reconnector gateway;
   private final Map<String, CsvRow.Target> targets = new LinkedHashMap<>();
   private final List<Slot> slots = new ArrayList<>();
   /** Messages received per {@code SYMBOL stream}, in the order of the command line (keys fixed at construction). */
@@ -97,8 +104,10 @@ final class CaptureVerticle extends VerticleBase {
   private boolean stopping;
   private boolean toldMalformed;
 
-  CaptureVerticle(CaptureOptions options, PrintStream err) {
+  /** {@code password} for {@code options.url()}'s user; null when capturing from Binance. */
+  CaptureVerticle(CaptureOptions options, String password, PrintStream err) {
     this.options = options;
+    this.password = password;
     this.err = err;
     List<String> group = new ArrayList<>();
     for (String symbol : options.symbols()) {
@@ -108,7 +117,7 @@ final class CaptureVerticle extends VerticleBase {
       }
     }
     // a symbol's streams share a connection; UpstreamConnection subscribes what its URL cannot hold
-    for (String symbol : options.symbols()) {
+    for (String symbol : options.url() != null ? List.<String>of() : options.symbols()) {
       List<String> names = options.streams().stream().map(s -> s.binanceName(symbol)).toList();
       if (group.size() + names.size() > StreamNames.MAX_STREAMS_PER_CONNECTION) {
         slots.add(new Slot(slots.size() + 1, group));
@@ -116,7 +125,9 @@ final class CaptureVerticle extends VerticleBase {
       }
       group.addAll(names);
     }
-    slots.add(new Slot(slots.size() + 1, group));
+    if (!group.isEmpty()) {
+      slots.add(new Slot(slots.size() + 1, group));
+    }
   }
 
   @Override
@@ -125,10 +136,34 @@ final class CaptureVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> new CaptureWriter(options.out(), options.rotateMillis(), err)).map(w -> {
       writer = w;
       slots.forEach(Slot::open);
+      if (options.url() != null) {
+        fromGateway();
+      }
       timers.add(vertx.setPeriodic(BATCH_MS, t -> handOver()));
       timers.add(vertx.setPeriodic(SILENT_MS / 4, t -> watchSilence()));
       return w;
     });
+  }
+
+  /** {@code --url}: the bridge of a running candlebus, logged in like a browser, reconnecting like tail. */
+  private void fromGateway() {
+    GatewayRows rows = new GatewayRows(options);
+    gateway = new GatewayFeed(vertx, options.url(), options.user(), password, rows.addresses(), (address, m) -> {
+      if (writer != null) {
+        long now = System.currentTimeMillis();
+        for (CsvRow.Row row : rows.rows(address, m)) {
+          batch.add(new CaptureWriter.Captured(now, row.target(), row.cells()));
+          messages.get(row.target().symbol() + " " + row.target().stream().name()).incrementAndGet();
+        }
+      }
+    }, err, "candlebus capture").reconnector();
+    gateway.fatal().onSuccess(refused::tryComplete);
+    gateway.start();
+  }
+
+  /** Completes when the gateway refused the login or an address: the capture should stop. */
+  Future<TailFailure> refused() {
+    return refused.future();
   }
 
   private void received(Slot slot, String text, long now) {
@@ -182,6 +217,9 @@ final class CaptureVerticle extends VerticleBase {
     timers.forEach(vertx::cancelTimer);
     List<Future<Void>> closing = new ArrayList<>();
     slots.forEach(s -> closing.add(s.connection == null ? Future.succeededFuture() : s.connection.close("stop")));
+    if (gateway != null) {
+      closing.add(gateway.stop());
+    }
     return Future.join(closing).eventually(this::handOver).eventually(() -> {
       CaptureWriter w = writer;
       writer = null;

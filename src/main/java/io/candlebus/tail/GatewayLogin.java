@@ -6,7 +6,14 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -14,7 +21,7 @@ import java.util.Locale;
  * or a {@link TailFailure} when the gateway refused the name, the password or our origin. Anything else (no
  * answer, 5xx while it restarts) is an ordinary failure, worth another try.
  */
-final class GatewayLogin {
+public final class GatewayLogin {
   static final String COOKIE = "candlebus.session";
   static final long TIMEOUT_MS = 15_000;
 
@@ -52,6 +59,24 @@ final class GatewayLogin {
     }
   }
 
+  /** CANDLEBUS_PASSWORD, else one line of stdin (unechoed on a terminal); null when there is none. */
+  public static String password(String user, URI url, Map<String, String> env, InputStream in) {
+    String fromEnv = env.get("CANDLEBUS_PASSWORD");
+    if (fromEnv != null && !fromEnv.isEmpty()) {
+      return fromEnv;
+    }
+    Console console = System.console();
+    if (console != null) {
+      char[] typed = console.readPassword("password for %s at %s: ", user, display(url));
+      return typed == null ? null : new String(typed);
+    }
+    try {
+      return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   /** {@code scheme://host[:port]} as a browser sends it: no default port, no path. */
   static String origin(URI base) {
     String scheme = base.getScheme().toLowerCase(Locale.ROOT);
@@ -67,7 +92,7 @@ final class GatewayLogin {
   }
 
   /** The URL as the user wrote it, for messages (without a trailing slash). */
-  static String display(URI base) {
+  public static String display(URI base) {
     return base.toString().replaceAll("/+$", "");
   }
 }

@@ -7,11 +7,11 @@ import java.io.PrintStream;
 import java.util.function.Supplier;
 
 /**
- * Keeps one connection of a tail up: opens it, and when it drops or cannot be opened says so on stderr and tries
+ * Keeps one connection of a tail (or capture) up: opens it, and when it drops or cannot be opened says so on stderr and tries
  * again after a backoff (1 s doubling to 30 s, back to 1 s once a connection lived {@value #STABLE_MS} ms). A
  * {@link TailFailure} (the gateway refused us) is not retried: it ends {@link #fatal()}. All on the event loop.
  */
-final class Reconnector {
+public final class Reconnector {
   static final long FIRST_DELAY_MS = 1_000;
   static final long MAX_DELAY_MS = 30_000;
   static final long STABLE_MS = 10_000;
@@ -26,26 +26,31 @@ final class Reconnector {
   private final Supplier<Future<Link>> open;
   private final String target;
   private final PrintStream err;
+  private final String who;
   private final Promise<TailFailure> fatal = Promise.promise();
   private long delay = FIRST_DELAY_MS;
   private boolean stopped;
   private long timer = -1;
   private Link current;
 
-  /** {@code target} names what is connected to, for the messages ({@code http://host:8080}). */
-  Reconnector(Vertx vertx, String target, Supplier<Future<Link>> open, PrintStream err) {
+  /**
+   * {@code target} names what is connected to, for the messages ({@code http://host:8080}); {@code who} starts
+   * them ({@code tail}).
+   */
+  Reconnector(Vertx vertx, String target, Supplier<Future<Link>> open, PrintStream err, String who) {
     this.vertx = vertx;
     this.target = target;
     this.open = open;
     this.err = err;
+    this.who = who;
   }
 
   /** Fails never; completes when a refusal ends the tail. */
-  Future<TailFailure> fatal() {
+  public Future<TailFailure> fatal() {
     return fatal.future();
   }
 
-  void start() {
+  public void start() {
     vertx.runOnContext(v -> attempt(false));
   }
 
@@ -62,12 +67,12 @@ final class Reconnector {
         if (ar.cause() instanceof TailFailure f) {
           fatal.tryComplete(f);
         } else {
-          retry((reconnecting ? "tail: reconnect failed (" : "tail: cannot connect to " + target + " (")
+          retry((reconnecting ? who + ": reconnect failed (" : who + ": cannot connect to " + target + " (")
               + reason(ar.cause()) + "), retrying in ", reconnecting);
         }
       } else {
         if (reconnecting) {
-          err.println("tail: reconnected");
+          err.println(who + ": reconnected");
         }
         current = ar.result();
         long since = System.currentTimeMillis();
@@ -83,7 +88,7 @@ final class Reconnector {
           if (System.currentTimeMillis() - since >= STABLE_MS) {
             delay = FIRST_DELAY_MS;
           }
-          retry("tail: connection lost (" + (lost.succeeded() ? lost.result() : reason(lost.cause()))
+          retry(who + ": connection lost (" + (lost.succeeded() ? lost.result() : reason(lost.cause()))
               + "), reconnecting in ", true);
         });
       }
@@ -103,7 +108,7 @@ final class Reconnector {
   }
 
   /** No more attempts; closes the open connection, if any. Call on the event loop. */
-  Future<Void> stop() {
+  public Future<Void> stop() {
     stopped = true;
     vertx.cancelTimer(timer);
     Link l = current;

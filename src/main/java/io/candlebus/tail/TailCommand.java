@@ -3,13 +3,9 @@ package io.candlebus.tail;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.io.BufferedReader;
-import java.io.Console;
-import java.io.IOException;
+import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
@@ -50,7 +46,7 @@ public final class TailCommand {
     }
     String password = null;
     if (!options.binance()) {
-      password = password(options, env, in);
+      password = GatewayLogin.password(options.user(), options.url(), env, in);
       if (password == null) {
         err.println("candlebus tail: no password for user \"" + options.user() + "\": set CANDLEBUS_PASSWORD or "
             + "give it on standard input");
@@ -78,10 +74,10 @@ public final class TailCommand {
     Reconnector connection;
     if (options.binance()) {
       BinanceTail binance = new BinanceTail(vertx, options, format, lines);
-      connection = new Reconnector(vertx, GatewayLogin.display(options.wsUrl()), binance::open, err);
+      connection = new Reconnector(vertx, GatewayLogin.display(options.wsUrl()), binance::open, err, "tail");
     } else {
-      GatewayTail gateway = new GatewayTail(vertx, options, password, format, lines, err);
-      connection = new Reconnector(vertx, GatewayLogin.display(options.url()), gateway::open, err);
+      connection = new GatewayFeed(vertx, options.url(), options.user(), password, List.of(options.address()),
+          (address, m) -> show(options, format, m, lines, err), err, "tail").reconnector();
     }
     connection.fatal().onSuccess(f -> {
       err.println("candlebus tail: " + f.getMessage());
@@ -105,6 +101,19 @@ public final class TailCommand {
     return code;
   }
 
+  private static void show(TailOptions options, TailLine format, JsonObject m, Consumer<String> out,
+      PrintStream err) {
+    if (options.stream() == TailOptions.Stream.TRADE && m.getValue("missed") instanceof Number n) {
+      // the gateway drops trades for a client that reads too slowly, and says how many
+      err.println("tail: " + n + " trades missed (this terminal read too slowly for the gateway)");
+      return;
+    }
+    String line = options.stream() == TailOptions.Stream.TRADE ? format.trade(m) : format.candle(m);
+    if (line != null) {
+      out.accept(line);
+    }
+  }
+
   /** Closes the connection cleanly (WebSocket close 1000), then Vert.x; bounded, it runs in a shutdown hook. */
   private static void stop(Vertx vertx, Reconnector connection) {
     try {
@@ -113,25 +122,6 @@ public final class TailCommand {
           .get(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       // the process ends anyway; a slow close only loses its goodbye
-    }
-  }
-
-  /** CANDLEBUS_PASSWORD, else one line of stdin (unechoed on a terminal); null when there is none. */
-  private static String password(TailOptions options, Map<String, String> env, InputStream in) {
-    String fromEnv = env.get("CANDLEBUS_PASSWORD");
-    if (fromEnv != null && !fromEnv.isEmpty()) {
-      return fromEnv;
-    }
-    Console console = System.console();
-    if (console != null) {
-      char[] typed = console.readPassword("password for %s at %s: ", options.user(),
-          GatewayLogin.display(options.url()));
-      return typed == null ? null : new String(typed);
-    }
-    try {
-      return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
-    } catch (IOException e) {
-      return null;
     }
   }
 

@@ -76,6 +76,9 @@ class CaptureArgumentsTest {
       "--minutes#-1#--minutes: \"-1\" is not a number of minutes above 0 (e.g. 10 or 0.5)",
       "--ws-url#http://127.0.0.1:9443#--ws-url: \"http://127.0.0.1:9443\" is not a ws:// or wss:// URL"
           + " (e.g. wss://stream.binance.com:9443)",
+      "--url#ws://127.0.0.1:8080#--url: \"ws://127.0.0.1:8080\" is not an http:// or https:// URL"
+          + " (e.g. http://localhost:8080)",
+      "--user#rec#--user: only with --url (Binance needs no login)",
   })
   void badValues(String flag, String value, String message) {
     assertUsage(run(Map.of(), with(flag, value)), message);
@@ -93,7 +96,7 @@ class CaptureArgumentsTest {
 
   @Test
   void unknownFlagsAndWords() {
-    String options = "not an option of capture (--symbols, --streams, --out, --minutes, --rotate, --ws-url)";
+    String options = "not an option of capture (--symbols, --streams, --out, --minutes, --rotate, --ws-url, --url, --user)";
     String[] args = with("--symbols", "BTCUSDT");
     assertUsage(run(Map.of(), concat(args, "--speed", "2")), "--speed: " + options);
     assertUsage(run(Map.of(), concat(args, "--speed=2")), "--speed: " + options);
