@@ -149,8 +149,15 @@ public final class IndicatorAlertsVerticle extends VerticleBase {
       if (closed != null) {
         evaluate(w, closed);
       }
-    }).onFailure(e -> log.warn("indicator alerts on {} {}: stored candles not read: {}", w.symbol, w.interval,
-        e.getMessage()));
+    }).onFailure(e -> {
+      log.warn("indicator alerts on {} {}: stored candles not read, retrying: {}", w.symbol, w.interval,
+          e.getMessage());
+      vertx.setTimer(1_000, id -> {
+        if (watches.get(IndicatorAlertRules.market(w.symbol, w.interval)) == w && w.series == series) {
+          loadStored(w, closed);
+        }
+      });
+    });
   }
 
   private void handleCandle(Watch w, Message<JsonObject> m) {

@@ -8,6 +8,7 @@ import io.candlebus.simulator.BinanceSimulator;
 import io.candlebus.simulator.SimulatorOptions;
 import io.candlebus.testing.Await;
 import io.candlebus.testing.HttpSession;
+import io.candlebus.testing.RsiLevels;
 import io.candlebus.testing.SockJsClient;
 import io.candlebus.testing.TestConfigs;
 import io.candlebus.testing.TestPostgres;
@@ -31,13 +32,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * RSI alerts through a gateway on a simulator running a minute per 2 s: the firings on {@code alerts.<user>} are
+ * RSI alerts through a gateway on a simulator running a minute per 2 s, at the median of RSI's recent values (a
+ * level it crosses often): the firings on {@code alerts.<user>} are
  * exactly the crossings {@code /api/indicators} shows between consecutive closed candles, each once; another user
  * hears none of them; bad input gets 400 naming the field.
  */
 @ExtendWith(VertxExtension.class)
 class IndicatorAlertsGatewayTest {
-  private static final Duration PATIENCE = Duration.ofSeconds(90);
+  private static final Duration PATIENCE = Duration.ofSeconds(150);
 
   @Test
   void firingsAreExactlyTheCrossingsOfClosedCandlesEachOnce(Vertx vertx, @TempDir Path dir) throws Exception {
@@ -61,13 +63,15 @@ class IndicatorAlertsGatewayTest {
     await(aliceBrowser.register("market.candle.BTCUSDT.1m"));
     await(bobBrowser.register("alerts.bob"));
 
-    // a level the random walk crosses often, both ways
+    // a level RSI crosses often, both ways: the median of its recent values
+    BigDecimal level = RsiLevels.recentMedian(alice, "BTCUSDT");
     HttpResponse<String> created = alice.postJson("/api/alerts/indicators", new JsonObject().put("symbol", "btcusdt")
-        .put("interval", "1m").put("name", "rsi").put("period", 14).put("above", "50").put("below", "50.0"));
+        .put("interval", "1m").put("name", "rsi").put("period", 14).put("above", level.toPlainString())
+        .put("below", level.setScale(Math.max(level.scale(), 0) + 1).toPlainString())); // "48.370": a trailing 0
     assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
     JsonObject alert = new JsonObject(created.body());
-    assertThat(alert.getString("above")).isEqualTo("50");
-    assertThat(alert.getString("below")).isEqualTo("50");
+    assertThat(alert.getString("above")).isEqualTo(level.toPlainString());
+    assertThat(alert.getString("below")).as("normalised").isEqualTo(level.toPlainString());
     assertThat(alice.getArray("/api/alerts/indicators")).containsExactly(alert);
 
     Await.until(vertx, PATIENCE, "two RSI firings", () -> Future.succeededFuture(firings(aliceBrowser).size() >= 2));
@@ -85,7 +89,6 @@ class IndicatorAlertsGatewayTest {
       BigDecimal previous = new BigDecimal(rsi.getJsonObject(i - 1).getString("value"));
       BigDecimal value = new BigDecimal(rsi.getJsonObject(i).getString("value"));
       long time = rsi.getJsonObject(i).getLong("time");
-      BigDecimal level = new BigDecimal("50");
       if (previous.compareTo(level) <= 0 && value.compareTo(level) > 0) {
         expected.add(time + " above " + previous.toPlainString() + " " + value.toPlainString());
       } else if (previous.compareTo(level) >= 0 && value.compareTo(level) < 0) {
@@ -100,7 +103,7 @@ class IndicatorAlertsGatewayTest {
       assertThat(f.getString("kind")).isEqualTo("rsi");
       assertThat(f.getLong("id")).isEqualTo(alert.getLong("id"));
       assertThat(f.getString("symbol")).isEqualTo("BTCUSDT");
-      assertThat(f.getString("level")).isEqualTo("50");
+      assertThat(f.getString("level")).isEqualTo(level.toPlainString());
     });
     Set<String> once = new HashSet<>();
     assertThat(fired).allSatisfy(f -> assertThat(once.add(f.getLong("time") + f.getString("direction"))).isTrue());

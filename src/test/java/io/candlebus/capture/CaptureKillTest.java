@@ -100,7 +100,9 @@ class CaptureKillTest {
     Path out = dir.resolve("out");
     Path log = dir.resolve("child.log");
     child = startChild(sim, out, log);
-    Await.until(vertx, Duration.ofSeconds(30), "the child writes rows", () -> firstRow(out) > 0 ? ok() : no());
+    // every stream has a file once each has had a message (ETHUSDT's first trade may come seconds after BTCUSDT's)
+    Await.until(vertx, Duration.ofSeconds(30), "a row of every stream", () -> streamsWithRows(out)
+        == CaptureRunTest.SYMBOLS.size() * CaptureRunTest.STREAMS.size() ? ok() : no());
     child.destroy(); // SIGTERM
     assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
     String printed = Files.readString(log);
@@ -133,6 +135,20 @@ class CaptureKillTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static int streamsWithRows(Path out) {
+    int n = 0;
+    try {
+      for (String symbol : CaptureRunTest.SYMBOLS) {
+        for (String stream : CaptureRunTest.STREAMS) {
+          n += CapturedFiles.rows(out, symbol, stream).isEmpty() ? 0 : 1;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return n;
   }
 
   private static Future<Boolean> ok() {
