@@ -138,11 +138,17 @@ public final class Addresses {
   public static final String DB_ALERT_PUT = "persistence.alerts.put";
   /** {@code {username, id}} → {@code {deleted, symbol?}}. */
   public static final String DB_ALERT_DELETE = "persistence.alerts.delete";
-  /** Request/reply: {@code {username}} → the user's indicator alerts {@code [{id, symbol, interval, name, period, above, below}]}. */
+  /**
+   * Request/reply: {@code {username}} → the user's indicator alerts
+   * {@code [{id, symbol, interval, name, period, above, below}]}.
+   */
   public static final String DB_INDICATOR_ALERTS_LIST = "persistence.indicator-alerts.list";
   /** Request/reply: every user's indicator alerts, each with its {@code username}. */
   public static final String DB_INDICATOR_ALERTS_ALL = "persistence.indicator-alerts.all";
-  /** Request/reply: {@code {username, symbol, interval, name, period, above?, below?}} → the stored alert, or {@code {}}. */
+  /**
+   * Request/reply: {@code {username, symbol, interval, name, period, above?, below?}} → the stored alert, or
+   * {@code {}}.
+   */
   public static final String DB_INDICATOR_ALERT_PUT = "persistence.indicator-alerts.put";
   /** Request/reply: {@code {username, id}} → {@code {deleted}}. */
   public static final String DB_INDICATOR_ALERT_DELETE = "persistence.indicator-alerts.delete";

@@ -39,8 +39,8 @@ import java.util.function.Supplier;
 
 /**
  * One candlebus node: deploys the verticles of its role in dependency order (ingest: storage, candles, backfill,
- * upstream, exchange info, the depth recorder and books, the ticker board, alerts, and in a cluster the symbol ownership; edge: web)
- * and undeploys them in reverse.
+ * upstream, exchange info, the depth recorder and books, the ticker board, alerts, and in a cluster the symbol
+ * ownership; edge: the live indicators, then web) and undeploys them in reverse.
  */
 public final class Gateway {
   private final Vertx vertx;

@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Holds the capture's Binance connections (or, with {@code --url}, its {@link GatewayFeed} from a running candlebus) (combined streams, at most 1024 a connection; Vert.x answers the pings)
- * and hands what they receive to a {@link CaptureWriter} in batches, every {@value #BATCH_MS} ms also when idle
+ * Holds the capture's Binance connections (combined streams, at most 1024 a connection; Vert.x answers the pings)
+ * — or, with {@code --url}, its {@link GatewayFeed} from a running candlebus — and hands what they receive to a {@link CaptureWriter} in batches, every {@value #BATCH_MS} ms also when idle
  * (so files are flushed and slices completed on time), on a worker: nothing here blocks the event loop. A
  * connection that breaks, or is silent for {@value #SILENT_MS} ms (Binance pings every 20 s), is opened again with
  * backoff, said on stderr; a {@code serverShutdown} reopens it at once.

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * may only register, and only on {@code market.trade.<S>}, {@code market.candle.<S>.<i>} (carried symbols, those
  * added at run time too, and intervals), {@code market.status}, {@code market.depth.<S>}, {@code market.ticker} and
  * their own {@code alerts.<username>}, and {@code market.indicator.<S>.<i>.<name>:<params>} (the first browser
- * on one makes the node compute it, the last one leaving stops it: {@link IndicatorFeedVerticle}). Each address has one event-bus
- * consumer on this node however many browsers registered it; its messages are encoded once and queued per
+ * on one makes the node compute it, the last one leaving stops it: {@link IndicatorFeedVerticle}). Each address
+ * has one event-bus consumer on this node however many browsers registered it; its messages are encoded once and queued per
  * browser in a {@link BridgeClient}. There is one bridge per instance of {@link HttpVerticle}, confined to that
  * instance's event loop: the WebSockets its server accepted are served on the same thread with no task hop per
  * message (a profile at 1 000 clients found a fifth of the CPU in such hops); a SockJS session of another
@@ -43,8 +44,7 @@ final class MarketBridge {
   static final int MAX_REGISTRATIONS = 1_000;
   static final int MAX_ADDRESS_LENGTH = 200;
   static final long QUEUED_GAUGE_MS = 1_000;
-  private static final io.vertx.core.eventbus.DeliveryOptions LOCAL =
-      new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true);
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final Vertx vertx;
   private final Set<String> allowedMarketAddresses = new HashSet<>();
