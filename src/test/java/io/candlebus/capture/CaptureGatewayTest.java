@@ -117,7 +117,10 @@ class CaptureGatewayTest {
         .map(CaptureGatewayTest::klineCells).toList();
     assertThat(closed).as("closed candles meanwhile").isNotEmpty();
     assertThat(candleCells).containsAll(closed);
-    Set<List<String>> anyCandle = candles.stream().map(h -> klineCells(h.body())).collect(Collectors.toSet());
+    Set<List<String>> anyCandle;
+    synchronized (candles) { // the gateway's loop still adds to it
+      anyCandle = candles.stream().map(h -> klineCells(h.body())).collect(Collectors.toSet());
+    }
     assertThat(candleCells).as("every candle row one the gateway published").allMatch(anyCandle::contains);
 
     List<List<String>> bookCells = CapturedFiles.rows(dir, "BTCUSDT", "depth5").stream()
