@@ -99,6 +99,7 @@ public final class IndicatorAlertsVerticle extends VerticleBase {
           List<IndicatorAlertRules.Rule> mine = new ArrayList<>();
           m.body().forEach(o -> mine.add(rule(username, (JsonObject) o)));
           rules.replaceUser(username, mine);
+          log.debug("indicator alerts of {}: {}", username, mine.size());
           follow();
         }).onFailure(e -> log.warn("indicator alerts of {} not reloaded: {}", username, e.getMessage()));
   }

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * RSI alerts through a gateway on a simulator running a minute per 2 s, at the median of RSI's recent values (a
- * level it crosses often): the firings on {@code alerts.<user>} are
+ * RSI(2) alerts through a gateway on a simulator running a minute per 2 s, at the median of its recent values (a
+ * level it crosses every few candles): the firings on {@code alerts.<user>} are
  * exactly the crossings {@code /api/indicators} shows between consecutive closed candles, each once; another user
  * hears none of them; bad input gets 400 naming the field.
  */
@@ -64,9 +64,9 @@ class IndicatorAlertsGatewayTest {
     await(bobBrowser.register("alerts.bob"));
 
     // a level RSI crosses often, both ways: the median of its recent values
-    BigDecimal level = RsiLevels.recentMedian(alice, "BTCUSDT");
+    BigDecimal level = RsiLevels.recentMedian(alice, "BTCUSDT", 2);
     HttpResponse<String> created = alice.postJson("/api/alerts/indicators", new JsonObject().put("symbol", "btcusdt")
-        .put("interval", "1m").put("name", "rsi").put("period", 14).put("above", level.toPlainString())
+        .put("interval", "1m").put("name", "rsi").put("period", 2).put("above", level.toPlainString())
         .put("below", level.setScale(Math.max(level.scale(), 0) + 1).toPlainString())); // "48.370": a trailing 0
     assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
     JsonObject alert = new JsonObject(created.body());
@@ -82,7 +82,7 @@ class IndicatorAlertsGatewayTest {
     List<JsonObject> fired = firings(aliceBrowser);
     long first = fired.get(0).getLong("time");
 
-    JsonArray rsi = alice.getArray("/api/indicators?symbol=BTCUSDT&interval=1m&name=rsi&period=14&startTime="
+    JsonArray rsi = alice.getArray("/api/indicators?symbol=BTCUSDT&interval=1m&name=rsi&period=2&startTime="
         + (first - 60_000) + "&endTime=" + lastClosed);
     List<String> expected = new ArrayList<>();
     for (int i = 1; i < rsi.size(); i++) {

@@ -119,15 +119,22 @@ class IndicatorsE2ETest {
             .isEqualTo("10");
 
         // an RSI alert at a level RSI crosses often, both ways: the median of its recent values
-        BigDecimal level = RsiLevels.recentMedian(api, "ETHUSDT");
+        // RSI(2) swings across its recent median every few candles (RSI(14) can stay on one side for dozens): the
+        // trader switches the pane to RSI(2), and the alert box follows the RSI drawn
+        second.byTestId("indicator-rsi-params").clear();
+        second.byTestId("indicator-rsi-params").sendKeys("2\t");
+        second.until("RSI(2) drawn", d -> ((List<?>) second.js("return window.candlebus.indicatorKeys()"))
+            .contains("rsi:2"));
+        second.until("the alert box on RSI(2)", d -> second.byTestId("rsi-alert-box").getText().contains("RSI(2)"));
+        BigDecimal level = RsiLevels.recentMedian(api, "ETHUSDT", 2);
         second.byTestId("rsi-above").clear();
         second.byTestId("rsi-above").sendKeys(level.toPlainString());
         second.byTestId("rsi-below").clear();
         second.byTestId("rsi-below").sendKeys(level.toPlainString());
+        long beepsBefore = ((Number) second.js("return window.candlebus.beeps()")).longValue();
         second.byTestId("rsi-set").click();
         second.until("the alert listed", d -> "true".equals(second.byTestId("rsi-alert-box").getDomAttribute(
             "data-set")));
-        long beepsBefore = ((Number) second.js("return window.candlebus.beeps()")).longValue();
         second.until("an RSI firing", PATIENCE, d -> firings(second).size() >= 1);
         List<Map<String, Object>> fired = firings(second);
         long last = ((Number) fired.get(fired.size() - 1).get("time")).longValue();
@@ -142,7 +149,7 @@ class IndicatorsE2ETest {
         assertThat(((Number) second.js("return window.candlebus.beeps()")).longValue() - beepsBefore)
             .isGreaterThanOrEqualTo(fired.size());
         assertThat((String) second.js("return [...document.querySelectorAll('.toast')].map(t => t.textContent)"
-            + ".join('\\n')")).contains("ETHUSDT RSI(14) 1m crossed");
+            + ".join('\\n')")).contains("ETHUSDT RSI(2) 1m crossed");
         // the first browser is the same user: it heard the same firings, each once
         first.until("the first browser heard them too", d -> firings(first).size() >= 1);
       }
@@ -168,7 +175,7 @@ class IndicatorsE2ETest {
   /** The firing is the crossing of the level that /api/indicators shows between its candle and the one before. */
   private static void assertCrossing(HttpSession api, Map<String, Object> f, BigDecimal level) {
     long time = ((Number) f.get("time")).longValue();
-    JsonArray two = api.getArray("/api/indicators?symbol=ETHUSDT&interval=1m&name=rsi&period=14&startTime="
+    JsonArray two = api.getArray("/api/indicators?symbol=ETHUSDT&interval=1m&name=rsi&period=2&startTime="
         + (time - 60_000) + "&endTime=" + time);
     assertThat(two).hasSize(2);
     BigDecimal previous = new BigDecimal(two.getJsonObject(0).getString("value"));
