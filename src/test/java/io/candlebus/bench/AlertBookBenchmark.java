@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -23,8 +24,10 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * Alert evaluation on the trade path, one thread (issue 13: target 1 000 000 trades/s with 100 000 alerts on one
  * symbol). 100 000 alerts on BTCUSDT, levels spread over ±5 % of the price in cents — a quarter each crossing up,
- * crossing down, above, below; every time with a 1 min cooldown — and a recorded-like walk of 100 000 trades of
- * ±0–3 cents (one a millisecond), whose crossings fire a few alerts now and then. One operation = one trade.
+ * crossing down, above, below; every time with a 1 min cooldown — and a walk of 100 000 trades (one a millisecond)
+ * of ±0–{@code step} cents: 3 is a quiet market (a crossing now and then), 50 a violent one (25 000 levels a
+ * direction over ±2 500.00 and steps of 25 cents on average: about one level reached per trade, its alert then
+ * cooling for a minute, 60 000 trades). One operation = one trade, fired alerts included.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -36,6 +39,9 @@ public class AlertBookBenchmark {
   static final int ALERTS = 100_000;
   static final int TRADES = 100_000;
   static final String SYMBOL = "BTCUSDT";
+
+  @Param({"3", "50"})
+  public int step;
 
   private AlertBook book;
   private BigDecimal[] prices;
@@ -63,7 +69,7 @@ public class AlertBookBenchmark {
     prices = new BigDecimal[TRADES];
     long p = mid;
     for (int t = 0; t < TRADES; t++) {
-      p += r.nextInt(-3, 4);
+      p += r.nextInt(-step, step + 1);
       prices[t] = BigDecimal.valueOf(p, 2);
     }
     time = 1_767_225_600_000L;
