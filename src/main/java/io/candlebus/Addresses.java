@@ -152,6 +152,34 @@ public final class Addresses {
   public static final String DB_INDICATOR_ALERT_PUT = "persistence.indicator-alerts.put";
   /** Request/reply: {@code {username, id}} → {@code {deleted}}. */
   public static final String DB_INDICATOR_ALERT_DELETE = "persistence.indicator-alerts.delete";
+  /** {@code {username}} → the user's alert list (issue 13), as {@code GET /api/alerts} shows it. */
+  public static final String DB_USER_ALERTS_LIST = "persistence.user-alerts.list";
+  /** Empty → every user's alerts that may still fire, each with its {@code username}. */
+  public static final String DB_USER_ALERTS_LIVE = "persistence.user-alerts.live";
+  /**
+   * {@code {username, id?, alert, limit}} → the stored alert; a new one (no id) only while the user has fewer than
+   * {@code limit} alerts of both lists. Fails 404 (no such alert or user), 409 (at the limit).
+   */
+  public static final String DB_USER_ALERT_PUT = "persistence.user-alerts.put";
+  /** {@code {id}} → {@code {}}: the alert reached its expiry. */
+  public static final String DB_USER_ALERT_EXPIRED = "persistence.user-alerts.expired";
+  /**
+   * {@code {id, alertId, price, reference?, time, done}} → {@code {stored, webhook?}}: {@code stored} false when
+   * that firing was stored before (another node fired the same trade).
+   */
+  public static final String DB_ALERT_FIRED = "persistence.alert-firings.fired";
+  /** {@code {username, before, limit}} → the user's firings, newest first. */
+  public static final String DB_ALERT_HISTORY = "persistence.alert-firings.history";
+  /** {@code {username}} → {@code {url, failed}}. */
+  public static final String DB_WEBHOOK_GET = "persistence.webhooks.get";
+  /** {@code {username, url}} → {@code {url}}; {@code url} null deletes it. */
+  public static final String DB_WEBHOOK_PUT = "persistence.webhooks.put";
+  /** {@code {leaseMs, limit}} → the firings due for a webhook attempt now, leased to the caller. */
+  public static final String DB_WEBHOOK_CLAIM = "persistence.webhooks.claim";
+  /** {@code {id, outcome: delivered|retry|failed, next?, error?}} → {@code {}}. */
+  public static final String DB_WEBHOOK_OUTCOME = "persistence.webhooks.outcome";
+  /** Local, any body: a firing with a webhook was stored; the deliverer looks for due ones now. */
+  public static final String WEBHOOK_DUE = "alerts.webhook-due";
   /** {@code {username}} → the user's chart settings object, or {@code {}} when none were saved. */
   public static final String DB_SETTINGS_GET = "persistence.settings.get";
   /** {@code {username, settings}} → the settings stored (replacing the user's previous ones). */

@@ -2,6 +2,8 @@ package io.candlebus;
 
 import io.candlebus.alerts.AlertsVerticle;
 import io.candlebus.alerts.IndicatorAlertsVerticle;
+import io.candlebus.alerts.UserAlertsVerticle;
+import io.candlebus.alerts.WebhookVerticle;
 import io.candlebus.candles.CandlesVerticle;
 import io.candlebus.cluster.ClusterNode;
 import io.candlebus.cluster.OwnershipVerticle;
@@ -126,7 +128,9 @@ public final class Gateway {
           .compose(v -> config.tickers().enabled()
               ? g.add(new TickerVerticle(config, registry, limiter, connections)) : Future.succeededFuture())
           .compose(v -> g.add(new AlertsVerticle(config, registry)))
-          .compose(v -> g.add(new IndicatorAlertsVerticle(registry)));
+          .compose(v -> g.add(new IndicatorAlertsVerticle(registry)))
+          .compose(v -> g.add(new UserAlertsVerticle(registry)))
+          .compose(v -> g.add(new WebhookVerticle(config.webhookRetriesMs(), registry)));
       if (config.cluster()) {
         chain = chain.compose(v -> g.add(new OwnershipVerticle(config, registry, limiter, connections)));
       }

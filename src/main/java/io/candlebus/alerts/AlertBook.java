@@ -78,6 +78,22 @@ public final class AlertBook {
     }
   }
 
+  /**
+   * Adds or replaces an alert that last fired at {@code lastFired} (epoch ms, 0 for never), as stored by the node
+   * that evaluated it before: it waits out its cooldown or bar from then, as it would have there.
+   */
+  public void put(AlertSpec spec, long lastFired) {
+    put(spec);
+    Live live = byId.get(spec.id());
+    if (live == null || lastFired <= 0 || spec.frequency() == AlertSpec.Frequency.ONCE) {
+      return;
+    }
+    Market m = markets.get(spec.symbol());
+    index(m, spec).remove(key(spec), live);
+    live.rearmAt = rearmAt(spec, lastFired);
+    m.waiting.add(live);
+  }
+
   public void remove(long id) {
     Live live = byId.remove(id);
     if (live != null) {
@@ -163,11 +179,15 @@ public final class AlertBook {
       byId.remove(a.id());
       l.removed = true;
     } else {
-      l.rearmAt = a.frequency() == AlertSpec.Frequency.EVERY ? time + Math.max(0, a.cooldownMs())
-          : a.bar().nextOpenTime(a.bar().openTime(time));
+      l.rearmAt = rearmAt(a, time);
       m.waiting.add(l);
     }
     return new Fired(a, time, price, reference, done);
+  }
+
+  private static long rearmAt(AlertSpec a, long fired) {
+    return a.frequency() == AlertSpec.Frequency.EVERY ? fired + Math.max(0, a.cooldownMs())
+        : a.bar().nextOpenTime(a.bar().openTime(fired));
   }
 
   private static List<Event> add(List<Event> out, Event e) {

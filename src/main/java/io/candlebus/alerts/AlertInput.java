@@ -26,6 +26,8 @@ public final class AlertInput {
   static final long MIN_COOLDOWN_MS = 1_000;
   private static final Set<String> FIELDS = Set.of("kind", "symbol", "level", "percent", "window", "frequency",
       "cooldown", "bar", "expires", "note", "sound", "paused");
+  /** What {@code GET /api/alerts} shows besides: an alert read back and sent again keeps them as they are. */
+  private static final Set<String> READ_ONLY = Set.of("id", "state", "lastFired", "created");
   private static final Pattern DURATION = Pattern.compile("([1-9][0-9]{0,6})(s|m|h|d)");
 
   /** A field that cannot be used: its name and what is wrong. */
@@ -50,7 +52,7 @@ public final class AlertInput {
    */
   public static AlertSpec parse(long id, String username, Map<String, Object> body, Set<String> symbols, long now) {
     for (String f : body.keySet()) {
-      if (!FIELDS.contains(f)) {
+      if (!FIELDS.contains(f) && !READ_ONLY.contains(f)) {
         throw new Bad(f, "is not a field of an alert (" + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
       }
     }

@@ -27,13 +27,15 @@ public record CandlebusConfig(
     long upstreamSilenceMs,
     int httpInstances,
     DepthSettings depth,
-    TickerSettings tickers) {
+    TickerSettings tickers,
+    List<Long> webhookRetriesMs) {
 
   public CandlebusConfig {
     publicOrigins = List.copyOf(publicOrigins);
     symbols = List.copyOf(symbols);
     intervals = List.copyOf(intervals);
     clusterMembers = List.copyOf(clusterMembers);
+    webhookRetriesMs = List.copyOf(webhookRetriesMs);
   }
 
   /** The symbols a node carries from its start; in a cluster it carries only those it is given to own. */
@@ -44,12 +46,12 @@ public record CandlebusConfig(
   public CandlebusConfig withDepth(DepthSettings newDepth) {
     return new CandlebusConfig(httpPort, httpHost, publicOrigins, binanceWsUrl, binanceRestUrl, symbols, intervals,
         historyLimit, pgUrl, dataDir, cluster, clusterMembers, clusterHost, clusterPort, role,
-        upstreamMaxAgeMs, upstreamSilenceMs, httpInstances, newDepth, tickers);
+        upstreamMaxAgeMs, upstreamSilenceMs, httpInstances, newDepth, tickers, webhookRetriesMs);
   }
 
   public CandlebusConfig withHttpPort(int port) {
     return new CandlebusConfig(port, httpHost, publicOrigins, binanceWsUrl, binanceRestUrl, symbols, intervals,
         historyLimit, pgUrl, dataDir, cluster, clusterMembers, clusterHost, clusterPort, role,
-        upstreamMaxAgeMs, upstreamSilenceMs, httpInstances, depth, tickers);
+        upstreamMaxAgeMs, upstreamSilenceMs, httpInstances, depth, tickers, webhookRetriesMs);
   }
 }

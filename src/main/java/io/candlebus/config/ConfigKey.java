@@ -28,7 +28,8 @@ public enum ConfigKey {
   TICKERS("tickers", "CANDLEBUS_TICKERS"),
   TICKERS_WINDOWS("tickers.windows", "CANDLEBUS_TICKERS_WINDOWS"),
   SYMBOLS_MAX("symbols.max", "CANDLEBUS_SYMBOLS_MAX"),
-  EXCHANGE_INFO_REFRESH_MS("exchange.info.refresh.ms", "CANDLEBUS_EXCHANGE_INFO_REFRESH_MS");
+  EXCHANGE_INFO_REFRESH_MS("exchange.info.refresh.ms", "CANDLEBUS_EXCHANGE_INFO_REFRESH_MS"),
+  ALERTS_WEBHOOK_RETRIES("alerts.webhook.retries", "CANDLEBUS_ALERTS_WEBHOOK_RETRIES");
 
   private final String jsonKey;
   private final String envVar;

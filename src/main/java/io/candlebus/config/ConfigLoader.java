@@ -37,6 +37,9 @@ public final class ConfigLoader {
   private static final Pattern SYMBOL = Pattern.compile("[A-Z0-9]{2,30}");
   private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.\\-]+:\\d{1,5}");
 
+  /** Five retries within ten minutes (issue 13): a receiver down for 30 s gets the firing at the fourth try. */
+  static final String DEFAULT_WEBHOOK_RETRIES = "2s,8s,30s,2m,7m";
+
   /** The defaults of SPEC.md; {@code conf/config.json} holds the same (checked by a test). */
   public static JsonObject builtInDefaults() {
     return new JsonObject()
@@ -66,7 +69,8 @@ public final class ConfigLoader {
         .put("tickers", true)
         .put("tickers.windows", "")
         .put("symbols.max", 50)
-        .put("exchange.info.refresh.ms", 3_600_000);
+        .put("exchange.info.refresh.ms", 3_600_000)
+        .put("alerts.webhook.retries", DEFAULT_WEBHOOK_RETRIES);
   }
 
   private ConfigLoader() {}
@@ -135,7 +139,36 @@ public final class ConfigLoader {
     int silence = intRange(raw.get(ConfigKey.UPSTREAM_SILENCE_MS), 500, 3_600_000);
     return new CandlebusConfig(port, host, origins, ws, rest, symbols, intervals, historyLimit, pgUrl, dataDir,
         cluster, members, clusterHost, clusterPort, role, maxAge, silence, instances, depth(raw),
-        tickers(raw));
+        tickers(raw), retries(raw.get(ConfigKey.ALERTS_WEBHOOK_RETRIES)));
+  }
+
+  /** The waits before each webhook retry: at most 10, each 100 ms to 10 min, together at most 1 h. */
+  private static List<Long> retries(Raw r) {
+    List<Long> out = new ArrayList<>();
+    String expected = "expected a list of waits like 2s,8s,30s,2m,7m (at most 10, each 100ms..10m, 1h in all)";
+    for (String part : r.value.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,7})(ms|s|m)").matcher(part.trim());
+      if (!m.matches()) {
+        throw bad(r, expected);
+      }
+      long unit = switch (m.group(2)) {
+        case "ms" -> 1L;
+        case "s" -> 1_000L;
+        default -> 60_000L;
+      };
+      long ms = Long.parseLong(m.group(1)) * unit;
+      if (ms < 100 || ms > 600_000) {
+        throw bad(r, expected);
+      }
+      out.add(ms);
+    }
+    if (out.size() > 10 || out.stream().mapToLong(Long::longValue).sum() > 3_600_000) {
+      throw bad(r, expected);
+    }
+    return out;
   }
 
   private static TickerSettings tickers(Map<ConfigKey, Raw> raw) {

@@ -133,8 +133,9 @@ public final class PersistenceVerticle extends VerticleBase {
     consumers.add(vertx.eventBus().consumer(Addresses.DB_CANDLES_QUERY, this::handleQuery));
     consumers.add(vertx.eventBus().consumer(Addresses.DB_CANDLES_LATEST, this::handleLatest));
     consumers.add(vertx.eventBus().consumer(Addresses.DB_PING, this::handlePing));
-    consumers.addAll(new UserRequests(new UserStore(pool), this::unavailable, this::observe)
-        .register(vertx.eventBus()));
+    UserRequests users = new UserRequests(new UserStore(pool), this::unavailable, this::observe);
+    consumers.addAll(users.register(vertx.eventBus()));
+    consumers.addAll(new AlertRequests(new AlertStore(pool), users).register(vertx.eventBus()));
   }
 
   private Future<PgConnectOptions> connectOptions() {

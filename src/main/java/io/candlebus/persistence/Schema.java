@@ -28,7 +28,8 @@ public final class Schema {
       new Migration(1, "tokens and candles", Sql.V1_CANDLES),
       new Migration(2, "users, alerts and seen markets", Sql.V2_USERS),
       new Migration(3, "chart settings per user", Sql.V3_SETTINGS),
-      new Migration(4, "indicator alerts per user", Sql.V4_INDICATOR_ALERTS));
+      new Migration(4, "indicator alerts per user", Sql.V4_INDICATOR_ALERTS),
+      new Migration(5, "alert lists, firings and webhooks per user", Sql.V5_USER_ALERTS));
 
   private Schema() {}
 

@@ -108,6 +108,66 @@ public final class Sql {
         CHECK (above IS NOT NULL OR below IS NOT NULL),
         UNIQUE (user_id, symbol, interval, name, period))""");
 
+  /**
+   * Migration 5 (issue 13): each user's alert list beside the minimum-price ones (ids from the same sequence, so
+   * {@code /api/alerts/{id}} names one alert of either table), the firings (history and webhook deliveries), and
+   * each user's webhook. A firing's id is made from the alert and the trade, so two nodes firing the same alert
+   * on the same trade store it once.
+   */
+  public static final List<String> V5_USER_ALERTS = List.of(
+      """
+      CREATE TABLE IF NOT EXISTS exchange.user_alerts (
+        id int PRIMARY KEY DEFAULT nextval('exchange.alerts_id_seq'),
+        user_id int NOT NULL REFERENCES exchange.users(id) ON DELETE CASCADE,
+        symbol varchar NOT NULL,
+        kind varchar NOT NULL,
+        level numeric,
+        percent numeric,
+        window_ms bigint NOT NULL DEFAULT 0,
+        frequency varchar NOT NULL,
+        cooldown_ms bigint NOT NULL,
+        bar varchar NOT NULL,
+        expires bigint,
+        note varchar(250),
+        sound varchar NOT NULL,
+        paused boolean NOT NULL DEFAULT false,
+        state varchar NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'done', 'expired')),
+        last_fired bigint,
+        created bigint NOT NULL,
+        CHECK ((kind = 'change_pct') = (percent IS NOT NULL)),
+        CHECK ((kind = 'change_pct') = (level IS NULL)))""",
+      "CREATE INDEX IF NOT EXISTS user_alerts_user ON exchange.user_alerts (user_id)",
+      """
+      CREATE TABLE IF NOT EXISTS exchange.alert_firings (
+        id varchar PRIMARY KEY,
+        user_id int NOT NULL REFERENCES exchange.users(id) ON DELETE CASCADE,
+        alert_id int NOT NULL,
+        kind varchar NOT NULL,
+        symbol varchar NOT NULL,
+        price numeric NOT NULL,
+        level numeric,
+        percent numeric,
+        reference numeric,
+        time bigint NOT NULL,
+        note varchar(250),
+        sound varchar NOT NULL,
+        webhook varchar NOT NULL DEFAULT 'none' CHECK (webhook IN ('none', 'pending', 'delivered', 'failed')),
+        webhook_url varchar,
+        webhook_attempts int NOT NULL DEFAULT 0,
+        webhook_next bigint,
+        webhook_lease bigint,
+        webhook_error varchar,
+        stored_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'))""",
+      "CREATE INDEX IF NOT EXISTS alert_firings_user_time ON exchange.alert_firings (user_id, time DESC)",
+      """
+      CREATE INDEX IF NOT EXISTS alert_firings_webhook_due ON exchange.alert_firings (webhook_next)
+        WHERE webhook = 'pending'""",
+      """
+      CREATE TABLE IF NOT EXISTS exchange.user_webhooks (
+        user_id int PRIMARY KEY REFERENCES exchange.users(id) ON DELETE CASCADE,
+        url varchar NOT NULL,
+        updated_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'))""");
+
   // --- users ---
 
   public static final String USER_BY_NAME = "SELECT id, username, password_hash FROM exchange.users WHERE username = $1";
@@ -151,10 +211,118 @@ public final class Sql {
         updated_at = (now() AT TIME ZONE 'UTC')
       RETURNING id, symbol, price""";
 
+  /** Deletes the user's alert {@code $2} of either list (minimum prices, user alerts): their ids never meet. */
   public static final String ALERT_DELETE = """
-      DELETE FROM exchange.alerts a USING exchange.users u
-      WHERE a.user_id = u.id AND u.username = $1 AND a.id = $2
-      RETURNING a.symbol""";
+      WITH u AS (SELECT id FROM exchange.users WHERE username = $1),
+        m AS (DELETE FROM exchange.alerts a USING u WHERE a.user_id = u.id AND a.id = $2 RETURNING a.symbol),
+        n AS (DELETE FROM exchange.user_alerts a USING u WHERE a.user_id = u.id AND a.id = $2 RETURNING a.symbol)
+      SELECT symbol FROM m UNION ALL SELECT symbol FROM n""";
+
+  // --- user alerts (issue 13), firings and webhooks ---
+
+  private static final String USER_ALERT_COLUMNS = """
+      a.id, a.symbol, a.kind, a.level, a.percent, a.window_ms, a.frequency, a.cooldown_ms, a.bar, a.expires, a.note,
+      a.sound, a.paused, a.state, a.last_fired, a.created""";
+
+  public static final String USER_ALERTS_OF_USER = "SELECT " + USER_ALERT_COLUMNS + """
+
+      FROM exchange.user_alerts a JOIN exchange.users u ON u.id = a.user_id WHERE u.username = $1 ORDER BY a.id""";
+
+  /** What the evaluators watch: every user's alerts that may still fire. */
+  public static final String USER_ALERTS_LIVE = "SELECT u.username, " + USER_ALERT_COLUMNS + """
+
+      FROM exchange.user_alerts a JOIN exchange.users u ON u.id = a.user_id
+      WHERE a.state = 'active' AND NOT a.paused ORDER BY a.id""";
+
+  /** How many alerts of both lists the user has. */
+  public static final String USER_ALERT_COUNT = """
+      SELECT (SELECT count(*) FROM exchange.user_alerts a WHERE a.user_id = u.id)
+        + (SELECT count(*) FROM exchange.alerts a WHERE a.user_id = u.id) AS n
+      FROM exchange.users u WHERE u.username = $1""";
+
+  /** $2.. as in {@link #USER_ALERT_COLUMNS} from symbol to paused, then created; no row when there is no user. */
+  public static final String USER_ALERT_INSERT = """
+      INSERT INTO exchange.user_alerts AS a (user_id, symbol, kind, level, percent, window_ms, frequency, cooldown_ms,
+        bar, expires, note, sound, paused, created)
+      SELECT id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 FROM exchange.users WHERE username = $1
+      RETURNING\s""" + USER_ALERT_COLUMNS;
+
+  /** Replaces the user's alert {@code $14} and arms it again; no row when the user has no such alert. */
+  public static final String USER_ALERT_UPDATE = """
+      UPDATE exchange.user_alerts a SET symbol = $2, kind = $3, level = $4, percent = $5, window_ms = $6,
+        frequency = $7, cooldown_ms = $8, bar = $9, expires = $10, note = $11, sound = $12, paused = $13,
+        state = 'active', last_fired = NULL
+      FROM exchange.users u WHERE a.user_id = u.id AND u.username = $1 AND a.id = $14
+      RETURNING\s""" + USER_ALERT_COLUMNS;
+
+  /** An alert that reached its expiry. */
+  public static final String USER_ALERT_EXPIRED =
+      "UPDATE exchange.user_alerts SET state = 'expired' WHERE id = $1 AND state = 'active'";
+
+  /**
+   * Stores a firing of alert $2 ({@code $1} its id, $3 the trade price, $4 change_pct's reference, $5 the trade's
+   * time, $6 now: the first webhook attempt, $7 whether the alert is done) and marks the alert fired, in one
+   * statement; no row when the firing was stored before (another node fired the same trade) or the alert is gone.
+   */
+  public static final String ALERT_FIRED = """
+      WITH f AS (
+        INSERT INTO exchange.alert_firings (id, user_id, alert_id, kind, symbol, price, level, percent, reference,
+          time, note, sound, webhook, webhook_url, webhook_next)
+        SELECT $1, a.user_id, a.id, a.kind, a.symbol, $3, a.level, a.percent, $4, $5, a.note, a.sound,
+          CASE WHEN w.url IS NULL THEN 'none' ELSE 'pending' END, w.url, CASE WHEN w.url IS NULL THEN NULL ELSE $6 END
+        FROM exchange.user_alerts a LEFT JOIN exchange.user_webhooks w ON w.user_id = a.user_id WHERE a.id = $2
+        ON CONFLICT (id) DO NOTHING
+        RETURNING alert_id, webhook)
+      UPDATE exchange.user_alerts a SET last_fired = $5, state = CASE WHEN $7 THEN 'done' ELSE a.state END
+      FROM f WHERE a.id = f.alert_id
+      RETURNING f.webhook""";
+
+  private static final String FIRING_COLUMNS = """
+      f.id, f.alert_id, f.kind, f.symbol, f.price, f.level, f.percent, f.reference, f.time, f.note, f.sound,
+      f.webhook, f.webhook_error, f.webhook_attempts""";
+
+  /** The user's firings before $2 (epoch ms), newest first, at most $3. */
+  public static final String FIRINGS_OF_USER = "SELECT " + FIRING_COLUMNS + """
+
+      FROM exchange.alert_firings f JOIN exchange.users u ON u.id = f.user_id
+      WHERE u.username = $1 AND f.time < $2 ORDER BY f.time DESC, f.id DESC LIMIT $3""";
+
+  public static final String WEBHOOK_GET = """
+      SELECT w.url, (SELECT count(*) FROM exchange.alert_firings f WHERE f.user_id = u.id AND f.webhook = 'failed')
+        AS failed
+      FROM exchange.users u LEFT JOIN exchange.user_webhooks w ON w.user_id = u.id WHERE u.username = $1""";
+
+  public static final String WEBHOOK_PUT = """
+      INSERT INTO exchange.user_webhooks (user_id, url) SELECT id, $2 FROM exchange.users WHERE username = $1
+      ON CONFLICT (user_id) DO UPDATE SET url = EXCLUDED.url, updated_at = (now() AT TIME ZONE 'UTC')
+      RETURNING url""";
+
+  public static final String WEBHOOK_DELETE = """
+      DELETE FROM exchange.user_webhooks w USING exchange.users u WHERE w.user_id = u.id AND u.username = $1""";
+
+  /**
+   * Leases up to $3 firings due for a webhook attempt at $1 (epoch ms) until $1 + $2: a node that dies while
+   * posting leaves its lease to run out, and another node takes the firing then. Counts the attempt.
+   */
+  public static final String WEBHOOK_CLAIM = """
+      UPDATE exchange.alert_firings f SET webhook_lease = $1 + $2, webhook_attempts = f.webhook_attempts + 1
+      FROM exchange.users u
+      WHERE u.id = f.user_id AND f.id IN (
+        SELECT id FROM exchange.alert_firings
+        WHERE webhook = 'pending' AND webhook_next <= $1 AND (webhook_lease IS NULL OR webhook_lease < $1)
+        ORDER BY webhook_next LIMIT $3 FOR UPDATE SKIP LOCKED)
+      RETURNING u.username, f.webhook_url,\s""" + FIRING_COLUMNS;
+
+  public static final String WEBHOOK_DELIVERED = """
+      UPDATE exchange.alert_firings SET webhook = 'delivered', webhook_lease = NULL, webhook_error = NULL
+      WHERE id = $1""";
+
+  /** Another attempt at $2 (epoch ms); $3 why the last one failed. */
+  public static final String WEBHOOK_RETRY = """
+      UPDATE exchange.alert_firings SET webhook_next = $2, webhook_lease = NULL, webhook_error = $3 WHERE id = $1""";
+
+  public static final String WEBHOOK_FAILED = """
+      UPDATE exchange.alert_firings SET webhook = 'failed', webhook_lease = NULL, webhook_error = $2 WHERE id = $1""";
 
   // --- indicator alerts ---
 

@@ -83,8 +83,18 @@ final class UserRequests {
     return out;
   }
 
+  /** A request that cannot be done as asked: the reply fails with {@code code} (404, 409) and the message. */
+  static final class Refused extends RuntimeException {
+    final int code;
+
+    Refused(int code, String message) {
+      super(message, null, false, false);
+      this.code = code;
+    }
+  }
+
   /** Runs {@code work} on the request body and replies with its result, or fails the request. */
-  private void answer(Message<Object> msg, Function<JsonObject, Future<?>> work) {
+  void answer(Message<Object> msg, Function<JsonObject, Future<?>> work) {
     String down = unavailable.get();
     if (down != null) {
       msg.fail(PersistenceVerticle.UNAVAILABLE, down);
@@ -99,6 +109,10 @@ final class UserRequests {
       return;
     }
     result.onSuccess(msg::reply).onFailure(err -> {
+      if (err instanceof Refused r) {
+        msg.fail(r.code, r.getMessage());
+        return;
+      }
       LOG.warn("{} failed: {}", msg.address(), err.toString());
       failures.accept(err);
       msg.fail(Outage.isConnectionFailure(err) ? PersistenceVerticle.UNAVAILABLE : PersistenceVerticle.STORE_FAILED,
@@ -106,7 +120,7 @@ final class UserRequests {
     });
   }
 
-  private static String text(JsonObject b, String field) {
+  static String text(JsonObject b, String field) {
     Object v = b.getValue(field);
     if (v instanceof String s && !s.isBlank()) {
       return s;
@@ -114,7 +128,7 @@ final class UserRequests {
     throw new IllegalArgumentException(field + " is required");
   }
 
-  private static long number(JsonObject b, String field) {
+  static long number(JsonObject b, String field) {
     Object v = b.getValue(field);
     if (v instanceof Number n) {
       return n.longValue();

@@ -13,31 +13,42 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.math.BigDecimal;
 import java.util.Locale;
 
-/** {@code /api/alerts}: the logged-in user's minimum-price alerts, at most one per symbol. */
+/**
+ * {@code /api/alerts}: the logged-in user's alerts. The minimum prices (at most one per symbol, the first API:
+ * {@code POST {symbol, price}}) are listed with {@code kind: "minimum"}; a {@code POST} with a {@code kind} is one
+ * of the alert list of issue 13 ({@link UserAlertsRoutes}). A {@code DELETE} removes either: their ids never meet.
+ */
 final class AlertsRoutes {
   private static final DeliveryOptions QUICK = new DeliveryOptions().setSendTimeout(5_000);
 
   private final Vertx vertx;
   private final CandlebusConfig config;
   private final CarriedSymbols carried;
+  private final UserAlertsRoutes list;
 
   AlertsRoutes(Vertx vertx, CandlebusConfig config, CarriedSymbols carried) {
     this.vertx = vertx;
     this.config = config;
     this.carried = carried;
+    this.list = new UserAlertsRoutes(vertx, carried);
   }
 
   /** Mounted behind the session and CSRF gates. */
   void mount(Router router) {
+    list.mount(router);
     router.get("/api/alerts").handler(this::handleList);
     router.post("/api/alerts").handler(BodyHandler.create(false).setBodyLimit(4 * 1024)).handler(this::handlePut);
     router.delete("/api/alerts/:id").handler(this::handleDelete);
   }
 
   private void handleList(RoutingContext ctx) {
-    vertx.eventBus().<JsonArray>request(Addresses.DB_ALERTS_LIST, user(ctx), QUICK)
-        .onSuccess(m -> json(ctx, 200, m.body().encode()))
-        .onFailure(ctx::fail);
+    vertx.eventBus().<JsonArray>request(Addresses.DB_ALERTS_LIST, user(ctx), QUICK).compose(minimums -> vertx
+        .eventBus().<JsonArray>request(Addresses.DB_USER_ALERTS_LIST, user(ctx), QUICK).map(others -> {
+          JsonArray out = new JsonArray();
+          minimums.body().forEach(a -> out.add(((JsonObject) a).copy().put("kind", "minimum")));
+          others.body().forEach(out::add);
+          return out;
+        })).onSuccess(all -> json(ctx, 200, all.encode())).onFailure(ctx::fail);
   }
 
   private void handlePut(RoutingContext ctx) {
@@ -46,6 +57,11 @@ final class AlertsRoutes {
       ctx.fail(ApiError.badParameter("body", "expected {\"symbol\":\"BTCUSDT\",\"price\":\"49000\"}"));
       return;
     }
+    if (body.getValue("kind") != null && !"minimum".equals(body.getValue("kind"))) {
+      list.create(ctx, body);
+      return;
+    }
+    body.remove("kind");
     String symbol = body.getValue("symbol") instanceof String s ? s.trim().toUpperCase(Locale.ROOT) : null;
     if (symbol == null || !carried.contains(symbol)) {
       ctx.fail(ApiError.badParameter("symbol", "must be one of " + String.join(",", carried.list())));

@@ -234,6 +234,10 @@ public final class HttpVerticle extends VerticleBase {
       status = 503;
       message = "storage is not answering, try again";
       log.warn("{} {}: {}", ctx.request().method(), ctx.request().path(), e.getMessage());
+    } else if (e instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && (r.failureCode() == 404 || r.failureCode() == 409)) {
+      status = r.failureCode(); // the store refused: no such alert, or the user has as many as allowed
+      message = r.getMessage();
     } else if (e instanceof ReplyException r && r.failureCode() == PersistenceVerticle.UNAVAILABLE) {
       status = 503; // PostgreSQL is away; candles wait in the journal meanwhile
       message = r.getMessage();
