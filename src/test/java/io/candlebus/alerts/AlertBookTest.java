@@ -107,6 +107,24 @@ class AlertBookTest {
   }
 
   @Test
+  void anAlertTakenOverWaitsOutTheCooldownOrBarFromItsLastFiringElsewhere() {
+    // fired at T0+5s on another node; taken over here
+    book.put(level(1, Kind.PRICE_ABOVE, "100", Frequency.EVERY).withCooldown(10_000), T0 + 5_000);
+    book.put(level(2, Kind.PRICE_ABOVE, "100", Frequency.ONCE_PER_BAR).withBar(Interval.M1), T0 + 5_000);
+    book.put(level(3, Kind.PRICE_ABOVE, "100", Frequency.ONCE), 0);
+    assertThat(run("6:101", "14:101", "15:101", "24:101", "60:101")).containsExactly("3", "", "1", "", "1,2");
+  }
+
+  @Test
+  void aStoredAlertReadsBackAsTheSameSpec() {
+    AlertSpec a = new AlertSpec(7, "alice", S, Kind.CHANGE_PCT, null, d("-2.5"), 900_000, Frequency.ONCE_PER_BAR,
+        AlertSpec.DEFAULT_COOLDOWN_MS, Interval.H1, T0, "dip", "chime", false);
+    assertThat(AlertJson.fromJson(AlertJson.toJson(a).put("id", 7L), "alice")).isEqualTo(a);
+    AlertSpec b = level(8, Kind.CROSSING_DOWN, "49999.99", Frequency.EVERY).withCooldown(5_000);
+    assertThat(AlertJson.fromJson(AlertJson.toJson(b).put("id", 8L), "alice")).isEqualTo(b);
+  }
+
+  @Test
   void pausedReplacedAndRemovedAlertsAreNotEvaluated() {
     AlertSpec up = level(1, Kind.CROSSING_UP, "100", Frequency.EVERY).withCooldown(0);
     book.put(new AlertSpec(up.id(), up.username(), S, up.kind(), up.level(), null, 0, up.frequency(), 0,
