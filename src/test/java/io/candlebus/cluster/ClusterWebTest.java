@@ -159,6 +159,109 @@ class ClusterWebTest {
     await(browser.close());
   }
 
+  /**
+   * The alert list of issue 13 with two ingest nodes behind an edge: crossing-up alerts at levels around the BTCUSDT
+   * price, every 1 s and once. Each firing reaches the browser once; when the node building BTCUSDT leaves, the
+   * other takes it over and goes on firing, waiting out each alert's cooldown from its last firing there, and a
+   * once-alert that fired before does not fire again, though the price crosses its level again.
+   */
+  @Test
+  void crossingUpAlertsFireOnceWithTwoIngestNodesAlsoAcrossAHandOver(Vertx vertx, @TempDir Path dir)
+      throws Exception {
+    BinanceSimulator sim = new BinanceSimulator(SimulatorOptions.defaults().withSymbols("BTCUSDT", "ETHUSDT")
+        .withRate(20).withHistoryMinutes(5).withSeed(10));
+    await(vertx.deployVerticle(sim));
+    String pg = TestPostgres.newDatabaseUrl();
+    TestUsers.create(vertx, pg, "alice");
+    int clusterPort = Ports.free();
+    String members = Ports.clusterMembers(clusterPort, 3);
+    Node edge = start(sim, pg, dir.resolve("a"), "edge", clusterPort, members);
+    Node b = start(sim, pg, dir.resolve("b"), "ingest", clusterPort, members);
+    Node c = start(sim, pg, dir.resolve("c"), "ingest", clusterPort, members);
+    Await.until(vertx, PATIENCE, "each symbol owned by one of the two ingest nodes",
+        () -> Future.succeededFuture(owned(b) == 1 && owned(c) == 1));
+    HttpSession alice = HttpSession.login("http://127.0.0.1:" + edge.gateway().httpPort(), "alice",
+        TestUsers.PASSWORD);
+    SockJsClient browser = await(SockJsClient.connect(vertx, edge.gateway().httpPort(), alice.sessionCookie(),
+        "http://127.0.0.1:" + edge.gateway().httpPort(), 0));
+    await(browser.register(Addresses.alerts("alice")));
+    await(browser.register(Addresses.trade("BTCUSDT")));
+    Await.until(vertx, PATIENCE, "a trade", () -> Future.succeededFuture(!trades(browser).isEmpty()));
+    java.math.BigDecimal last = new java.math.BigDecimal(trades(browser).get(0).getString("price"));
+    Map<Long, String> once = new java.util.HashMap<>();
+    for (int k = -6; k <= 6; k++) {
+      String level = last.add(java.math.BigDecimal.valueOf(k * 25L, 2)).toPlainString();
+      for (String frequency : List.of("every", "once")) {
+        HttpResponse<String> r = alice.postJson("/api/alerts", new JsonObject().put("kind", "crossing_up")
+            .put("symbol", "BTCUSDT").put("level", level).put("frequency", frequency)
+            .put("cooldown", "every".equals(frequency) ? "1s" : null));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        if ("once".equals(frequency)) {
+          once.put(new JsonObject(r.body()).getLong("id"), level);
+        }
+      }
+    }
+    Await.until(vertx, PATIENCE, "10 firings and a once-alert among them", () -> Future.succeededFuture(
+        listFirings(browser).size() >= 10 && listFirings(browser).stream().anyMatch(f -> once.containsKey(
+            f.getLong("alertId")))));
+
+    Node builder = ownsBtc(b) ? b : c;
+    Node taker = builder == b ? c : b;
+    nodes.remove(builder);
+    await(builder.gateway().close().eventually(() -> builder.vertx().close()));
+    Await.until(vertx, PATIENCE, "the other ingest node builds both symbols", () -> Future.succeededFuture(
+        owned(taker) == 2));
+    long takenAt = trades(browser).get(trades(browser).size() - 1).getLong("time");
+    double takerBefore = firings(taker);
+    // a once-alert that fired before the hand-over sees its level crossed again after it
+    Await.until(vertx, PATIENCE, "firings on the taker and a fired once-level crossed again", () -> {
+      List<JsonObject> t = trades(browser);
+      boolean recrossed = false;
+      for (JsonObject f : listFirings(browser)) {
+        if (once.containsKey(f.getLong("alertId")) && f.getLong("time") < takenAt) {
+          java.math.BigDecimal level = new java.math.BigDecimal(once.get(f.getLong("alertId")));
+          for (int i = 1; i < t.size() && !recrossed; i++) {
+            recrossed = t.get(i).getLong("time") > takenAt + 1_000
+                && new java.math.BigDecimal(t.get(i - 1).getString("price")).compareTo(level) < 0
+                && new java.math.BigDecimal(t.get(i).getString("price")).compareTo(level) >= 0;
+          }
+        }
+      }
+      return Future.succeededFuture(recrossed && firings(taker) > takerBefore);
+    });
+    List<JsonObject> fired = listFirings(browser);
+    assertThat(fired.stream().map(f -> f.getString("id")).distinct().count()).as("each firing once: %s", fired)
+        .isEqualTo(fired.size());
+    Map<Long, List<Long>> byAlert = new java.util.TreeMap<>();
+    fired.forEach(f -> byAlert.computeIfAbsent(f.getLong("alertId"), k -> new ArrayList<>()).add(f.getLong("time")));
+    byAlert.forEach((id, times) -> {
+      if (once.containsKey(id)) {
+        assertThat(times).as("once-alert %s", id).hasSize(1);
+      }
+      for (int i = 1; i < times.size(); i++) {
+        assertThat(times.get(i) - times.get(i - 1)).as("alert %s fired %s", id, times).isGreaterThanOrEqualTo(1_000);
+      }
+    });
+    assertThat(fired.stream().anyMatch(f -> f.getLong("time") > takenAt)).as("fired after the hand-over").isTrue();
+    await(browser.close());
+  }
+
+  private static List<JsonObject> trades(SockJsClient c) {
+    return c.received().stream().filter(m -> Addresses.trade("BTCUSDT").equals(m.getString("address")))
+        .map(m -> m.getJsonObject("body")).toList();
+  }
+
+  private static List<JsonObject> listFirings(SockJsClient c) {
+    return c.received().stream().filter(m -> Addresses.alerts("alice").equals(m.getString("address")))
+        .map(m -> m.getJsonObject("body")).filter(b -> b.getValue("alertId") != null
+            && !"webhook".equals(b.getString("kind"))).toList();
+  }
+
+  private static boolean ownsBtc(Node n) {
+    Gauge g = n.registry().find("candlebus_symbol_owned").tag("symbol", "BTCUSDT").gauge();
+    return g != null && g.value() == 1;
+  }
+
   private static List<JsonObject> rsiFirings(SockJsClient c) {
     return c.received().stream().filter(m -> Addresses.alerts("alice").equals(m.getString("address")))
         .map(m -> m.getJsonObject("body")).filter(b -> "rsi".equals(b.getString("kind"))).toList();
