@@ -67,6 +67,15 @@ export function describeAlert(a) {
   return `${describeCondition(a)} · ${describeFrequency(a)}`;
 }
 
+/** What a firing (history row or bus message) met: "crosses above 50 000.5", "moves −2.5% from 51 000". */
+export function describeFiring(f) {
+  if (f.kind === 'change_pct') {
+    const from = f.reference ? ` from ${groupDigits(f.reference)}` : '';
+    return `moves ${f.percent ? signed(f.percent) : ''}%${from}`;
+  }
+  return f.level ? `${VERBS[f.kind] ?? f.kind} ${groupDigits(f.level)}` : (VERBS[f.kind] ?? f.kind);
+}
+
 /** datetime-local text ("2026-12-31T23:30", the browser's zone) → epoch ms; null if empty or not such a time. */
 export function localToEpoch(text) {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(String(text ?? '').trim());

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  alertToForm, describeAlert, epochToLocal, errorField, formatDuration, formToBody, groupDigits, isPanelKind,
+  alertToForm, describeAlert, describeFiring, epochToLocal, errorField, formatDuration, formToBody, groupDigits, isPanelKind,
   localToEpoch, parseDuration, pauseBody,
 } from '../alert-format.js';
 
@@ -125,4 +125,10 @@ test('the field a 400 names', () => {
   assert.equal(errorField('note must be a string of at most 250 characters'), 'note');
   assert.equal(errorField(''), null);
   assert.equal(errorField(undefined), null);
+});
+
+test('a firing says what it met', () => {
+  assert.equal(describeFiring({ kind: 'crossing_up', level: '50000.5', price: '50001' }), 'crosses above 50 000.5');
+  assert.equal(describeFiring({ kind: 'change_pct', percent: '-2.5', reference: '51000' }), 'moves −2.5% from 51 000');
+  assert.equal(describeFiring({ kind: 'price_below' }), 'at or below');
 });
