@@ -127,7 +127,7 @@ export class AlertHistory {
         element('span', { className: 'num muted', text: shortTime(f.time) }),
         element('span', { className: 'fired-symbol', text: f.symbol }),
         element('span', { className: 'fired-what', text: describeFiring(f) }),
-        element('span', { className: 'num', text: f.price }), hook);
+        element('span', { className: 'num', text: `at ${f.price}` }), hook);
       if (f.note) {
         li.append(element('span', { className: 'fired-note', text: f.note }));
       }

@@ -77,7 +77,7 @@ export class AlertsPanel {
     const values = Object.fromEntries(FIELDS.map((f) => [f, this.#ui[f].value]));
     const checked = formToBody({ ...values, paused: this.#paused });
     if (!checked.ok) {
-      this.#showError(checked.field, checked.error);
+      this.#showError(checked.field, `${checked.field}: ${checked.error}`);
       return;
     }
     this.#showError(null, '');
@@ -142,7 +142,7 @@ export class AlertsPanel {
     }
     this.#fired.push(f);
     play(f.sound ?? 'beep');
-    const text = `${f.symbol} ${describeFiring(f)}: ${f.price}${f.note ? ` — ${f.note}` : ''}`;
+    const text = `${f.symbol} ${describeFiring(f)} at ${f.price}${f.note ? ` — ${f.note}` : ''}`;
     toast(text, 'good', 10_000);
     this.#ui.banner.textContent = text;
     this.#ui.banner.dataset.firingId = f.id;
@@ -230,7 +230,7 @@ export class AlertsPanel {
       a.lastFired && `fired ${formatLocal(a.lastFired)}`].filter(Boolean);
     // done and expired alerts have nothing to pause: an edit (PUT) re-arms them
     const pause = state === 'paused' ? button('▶', 'Resume', 'alert-resume', () => this.setPaused(a.id, false))
-      : state === 'active' ? button('⏸', 'Pause', 'alert-pause', () => this.setPaused(a.id, true)) : '';
+      : state === 'active' ? button('‖', 'Pause', 'alert-pause', () => this.setPaused(a.id, true)) : '';
     const li = element('li', {},
       element('div', { className: 'alert-line' }, pick,
         element('span', { className: 'alert-what', text: describeAlert(a) }),

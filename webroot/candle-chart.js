@@ -172,9 +172,7 @@ export class CandleChart {
 
   /** What setAlertLines drew: [{alertId, kind, price (the alert's decimal), drawn (the chart line's number)}]. */
   alertLines() {
-    const held = new Set(this.#candles.priceLines());
-    return this.#alertLines.filter((l) => held.has(l.line))
-      .map(({ alertId, kind, price, line }) => ({ alertId, kind, price, drawn: line.options().price }));
+    return this.#alertLines.map(({ alertId, kind, price, line }) => ({ alertId, kind, price, drawn: line.options().price }));
   }
 
   #setAll() {
