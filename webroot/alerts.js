@@ -38,7 +38,8 @@ export class MinimumPriceBox {
 
   /** Reads the user's alerts again (at start and after a reconnect: another device may have changed them). */
   async load() {
-    const list = await getJson('/api/alerts');
+    // the list holds the alerts panel's kinds too (issue 13): this box is only the minimum prices
+    const list = (await getJson('/api/alerts')).filter((a) => !a.kind || a.kind === 'minimum');
     this.#alerts = new Map(list.map((a) => [a.symbol, a]));
     if (document.activeElement !== this.#ui.input) {
       this.#showInput();

@@ -1,8 +1,10 @@
-// The candlebus page: wires the API, the bridge, the charts, the minimum-price box, the markets view and the
-// status lights together. Everything that decides something lives in the modules it imports.
+// The candlebus page: wires the API, the bridge, the charts, the minimum-price box, the alert boxes, the markets
+// view and the status lights together. Everything that decides something lives in the modules it imports.
 
 import * as api from './api.js';
+import { isPanelKind } from './alert-format.js';
 import { MinimumPriceBox } from './alerts.js';
+import { AlertsPanel } from './alerts-panel.js';
 import { Bridge } from './bridge.js';
 import { CandleChart } from './candle-chart.js';
 import { compareDecimals } from './decimal.js';
@@ -11,7 +13,7 @@ import { Indicators } from './indicators.js';
 import { MarketsPanel } from './markets.js';
 import { RsiAlertBox } from './rsi-alerts.js';
 import { TickerBoard } from './ticker-board.js';
-import { beep, beepCount, unlockAudioOnFirstGesture } from './sound.js';
+import { beep, beepCount, soundCounts, unlockAudioOnFirstGesture } from './sound.js';
 import { StatusLights, upstreamFromReadiness } from './status.js';
 import { TradeChart } from './trade-chart.js';
 import { byTestId, toast } from './ui.js';
@@ -48,6 +50,7 @@ let marketsPanel;
 let board;
 let indicators;
 let rsiBox;
+let alertsPanel;
 let settings = {}; // the user's chart settings as the server keeps them
 const CARRY_WAIT_MS = 30_000;
 
@@ -68,6 +71,7 @@ async function boot() {
   fillSelectors();
   await minimumBox.load().catch((e) => toast(`Alerts unavailable: ${e.message}`, 'error'));
   await rsiBox.load().catch((e) => toast(`RSI alerts unavailable: ${e.message}`, 'error'));
+  await alertsPanel.load().catch((e) => toast(`Alerts panel unavailable: ${e.message}`, 'error'));
   const [symbol, interval] = initialView();
   await showSymbol(symbol, interval);
   marketsPanel = new MarketsPanel({
@@ -160,10 +164,31 @@ function buildParts() {
     below: byTestId('rsi-below'), set: byTestId('rsi-set'), error: document.querySelector('.rsi-error'),
     list: byTestId('rsi-list'),
   });
+  alertsPanel = new AlertsPanel(alertsPanelUi(), {
+    onLines: (levels) => candleChart.setAlertLines(levels),
+    onPick: pickSymbol,
+  });
   depthPanel = new DepthPanel(byTestId('depth-panel'), bridge);
   bridge.subscribe('market.status', (s) => lights.upstream(s.state, s.reason));
   bridge.subscribe(`alerts.${state.username}`, alertFired);
   byTestId('logout').addEventListener('click', logout);
+}
+
+// The alerts panel's elements: each form field is data-testid alert-<field>.
+function alertsPanelUi() {
+  const fields = ['kind', 'symbol', 'level', 'percent', 'window', 'frequency', 'cooldown', 'bar', 'expires', 'note',
+    'sound'];
+  return {
+    box: byTestId('alerts-panel'), list: byTestId('alerts-list'), count: byTestId('alerts-count'),
+    banner: byTestId('alert-banner'), form: byTestId('alert-form'),
+    ...Object.fromEntries(fields.map((f) => [f, byTestId(`alert-${f}`)])),
+    noteCount: byTestId('alert-note-count'), trySound: byTestId('alert-sound-try'), save: byTestId('alert-save'),
+    cancel: byTestId('alert-cancel'), error: byTestId('alert-error'),
+    history: {
+      list: byTestId('alert-history'), url: byTestId('webhook-url'), save: byTestId('webhook-save'),
+      remove: byTestId('webhook-remove'), error: byTestId('webhook-error'), failed: byTestId('webhook-failed'),
+    },
+  };
 }
 
 function fillSelectors() {
@@ -243,6 +268,7 @@ async function showSymbol(symbol, interval) {
   document.querySelector('.quote-symbol').textContent = symbol;
   watchlist.select(symbol);
   minimumBox.select(symbol, null);
+  alertsPanel.select(symbol);
   state.tradeSubscription = bridge.subscribe(`market.trade.${symbol}`, tradeArrived);
   seedLastPrice();
   depthPanel.show(symbol);
@@ -418,6 +444,10 @@ function alertFired(a) {
     rsiBox.fired(a);
     return;
   }
+  if (isPanelKind(a.kind) || a.kind === 'webhook') {
+    alertsPanel.fired(a);
+    return;
+  }
   const verb = a.state === 'above' ? 'is at or above' : 'fell below';
   toast(`${a.symbol} ${verb} your minimum ${a.price} (last ${a.lastPrice})`, a.state === 'above' ? 'good' : 'warn');
   if (a.symbol !== state.symbol && a.state === 'above') {
@@ -434,6 +464,7 @@ function bridgeOpened(reconnected) {
     seedLastPrice();
     minimumBox.load().catch((e) => console.warn('alerts', e));
     rsiBox.load().catch((e) => console.warn('rsi alerts', e));
+    alertsPanel.load().catch((e) => console.warn('alerts panel', e));
   }
 }
 
@@ -492,6 +523,11 @@ function exposeHooks() {
     indicatorValues: (key) => indicators.values(key),
     indicatorDrawn: (key) => indicators.drawn(key),
     rsiFirings: () => rsiBox.firings(),
+    alerts: () => alertsPanel.alerts(),
+    alertFirings: () => alertsPanel.firings(),
+    alertHistory: () => alertsPanel.history(),
+    alertLines: () => candleChart.alertLines(),
+    sounds: () => soundCounts(),
     settings: () => settings,
   });
 }

@@ -3,7 +3,7 @@
 
 /* global LightweightCharts */
 import { CandleBook, Change, normalizeCandle } from './candles.js';
-import { COLORS, chartOptions, minimumLine, priceFormat } from './chart-theme.js';
+import { COLORS, alertLine, chartOptions, minimumLine, priceFormat } from './chart-theme.js';
 import { decimalPlaces } from './decimal.js';
 import { ZoneShift } from './zone.js';
 
@@ -18,6 +18,7 @@ export class CandleChart {
   #volume;
   #legend;
   #minimumLine = null;
+  #alertLines = []; // [{alertId, kind, price, line}]: the alerts panel's levels
   #onNearOldest = () => {};
   #ignored = []; // the last few live updates the book refused (stale or repeated), for the tests
 
@@ -161,6 +162,17 @@ export class CandleChart {
     if (price !== null) {
       this.#minimumLine = this.#candles.createPriceLine(minimumLine(price));
     }
+  }
+
+  /** The levels of the selected symbol's active alerts, [{alertId, kind, price}]: all redrawn, they are few. */
+  setAlertLines(levels) {
+    this.#alertLines.forEach((l) => this.#candles.removePriceLine(l.line));
+    this.#alertLines = levels.map((l) => ({ ...l, line: this.#candles.createPriceLine(alertLine(l.price, l.kind)) }));
+  }
+
+  /** What setAlertLines drew: [{alertId, kind, price (the alert's decimal), drawn (the chart line's number)}]. */
+  alertLines() {
+    return this.#alertLines.map(({ alertId, kind, price, line }) => ({ alertId, kind, price, drawn: line.options().price }));
   }
 
   #setAll() {

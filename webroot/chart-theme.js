@@ -15,6 +15,8 @@ export const COLORS = Object.freeze({
   downVolume: 'rgba(234, 57, 67, 0.45)',
   line: '#4c8dff',
   minimum: '#f0b90b',
+  alertUp: '#16c784',
+  alertDown: '#ea3943',
 });
 
 /** zone() returns the chart's current ZoneShift: labels are formatted from the real instant. */
@@ -53,5 +55,20 @@ export function minimumLine(price) {
     lineStyle: LightweightCharts.LineStyle.Dashed,
     axisLabelVisible: true,
     title: 'min',
+  };
+}
+
+const UPWARD = new Set(['price_above', 'crossing_up']);
+
+/** An alert's level (issue 13): green for the kinds that watch from below, red for those from above; dotted, so
+ * it does not read as the minimum's dashed line. */
+export function alertLine(level, kind) {
+  return {
+    price: Number(level),
+    color: UPWARD.has(kind) ? COLORS.alertUp : COLORS.alertDown,
+    lineWidth: 1,
+    lineStyle: LightweightCharts.LineStyle.Dotted,
+    axisLabelVisible: true,
+    title: UPWARD.has(kind) ? '▲ alert' : '▼ alert',
   };
 }
