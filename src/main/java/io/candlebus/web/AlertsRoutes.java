@@ -91,11 +91,8 @@ final class AlertsRoutes {
    * {@code {deleted}}): 204, 404 naming {@code what}, 400 for an id that is not a number; the evaluators reload.
    */
   static void deleteOwn(Vertx vertx, RoutingContext ctx, String address, String what) {
-    long id;
-    try {
-      id = Long.parseLong(ctx.pathParam("id"));
-    } catch (NumberFormatException e) {
-      ctx.fail(ApiError.badParameter("id", "is not a number"));
+    Long id = pathId(ctx);
+    if (id == null) {
       return;
     }
     String username = AuthRoutes.username(ctx);
@@ -109,6 +106,16 @@ final class AlertsRoutes {
           ctx.response().setStatusCode(204).end();
         })
         .onFailure(ctx::fail);
+  }
+
+  /** The {@code :id} of an alert route, or null once the request failed with 400 naming it. */
+  static Long pathId(RoutingContext ctx) {
+    try {
+      return Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      ctx.fail(ApiError.badParameter("id", "is not a number"));
+      return null;
+    }
   }
 
   /** The user's alerts changed: every evaluator reloads them. */

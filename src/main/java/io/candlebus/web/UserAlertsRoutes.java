@@ -52,11 +52,8 @@ final class UserAlertsRoutes {
   }
 
   private void handleUpdate(RoutingContext ctx) {
-    long id;
-    try {
-      id = Long.parseLong(ctx.pathParam("id"));
-    } catch (NumberFormatException e) {
-      ctx.fail(ApiError.badParameter("id", "is not a number"));
+    Long id = AlertsRoutes.pathId(ctx);
+    if (id == null) {
       return;
     }
     JsonObject body = ApiError.jsonBody(ctx);
