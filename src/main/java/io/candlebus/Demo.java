@@ -61,7 +61,8 @@ public final class Demo {
         dataDir, false, c.clusterMembers(), c.clusterHost(), c.clusterPort(), c.role(), c.upstreamMaxAgeMs(),
         c.upstreamSilenceMs(), c.httpInstances(),
         // the demo shows order books: the simulator's symbols unless depth.symbols names others
-        c.depth().enabled() ? c.depth() : c.depth().withSymbols(c.symbols()), c.tickers(), c.webhookRetriesMs());
+        c.depth().enabled() ? c.depth() : c.depth().withSymbols(c.symbols()), c.tickers(), c.webhookRetriesMs(),
+        c.limits());
   }
 
   public static void deleteQuietly(Path dir) {

@@ -28,7 +28,8 @@ public record CandlebusConfig(
     int httpInstances,
     DepthSettings depth,
     TickerSettings tickers,
-    List<Long> webhookRetriesMs) {
+    List<Long> webhookRetriesMs,
+    LimitSettings limits) {
 
   public CandlebusConfig {
     publicOrigins = List.copyOf(publicOrigins);
@@ -46,12 +47,18 @@ public record CandlebusConfig(
   public CandlebusConfig withDepth(DepthSettings newDepth) {
     return new CandlebusConfig(httpPort, httpHost, publicOrigins, binanceWsUrl, binanceRestUrl, symbols, intervals,
         historyLimit, pgUrl, dataDir, cluster, clusterMembers, clusterHost, clusterPort, role,
-        upstreamMaxAgeMs, upstreamSilenceMs, httpInstances, newDepth, tickers, webhookRetriesMs);
+        upstreamMaxAgeMs, upstreamSilenceMs, httpInstances, newDepth, tickers, webhookRetriesMs, limits);
   }
 
   public CandlebusConfig withHttpPort(int port) {
     return new CandlebusConfig(port, httpHost, publicOrigins, binanceWsUrl, binanceRestUrl, symbols, intervals,
         historyLimit, pgUrl, dataDir, cluster, clusterMembers, clusterHost, clusterPort, role,
-        upstreamMaxAgeMs, upstreamSilenceMs, httpInstances, depth, tickers, webhookRetriesMs);
+        upstreamMaxAgeMs, upstreamSilenceMs, httpInstances, depth, tickers, webhookRetriesMs, limits);
+  }
+
+  public CandlebusConfig withLimits(LimitSettings newLimits) {
+    return new CandlebusConfig(httpPort, httpHost, publicOrigins, binanceWsUrl, binanceRestUrl, symbols, intervals,
+        historyLimit, pgUrl, dataDir, cluster, clusterMembers, clusterHost, clusterPort, role,
+        upstreamMaxAgeMs, upstreamSilenceMs, httpInstances, depth, tickers, webhookRetriesMs, newLimits);
   }
 }

@@ -70,7 +70,16 @@ public final class ConfigLoader {
         .put("tickers.windows", "")
         .put("symbols.max", 50)
         .put("exchange.info.refresh.ms", 3_600_000)
-        .put("alerts.webhook.retries", DEFAULT_WEBHOOK_RETRIES);
+        .put("alerts.webhook.retries", DEFAULT_WEBHOOK_RETRIES)
+        .put("http.idle.timeout.ms", LimitSettings.DEFAULT_HTTP_IDLE_TIMEOUT_MS)
+        .put("http.header.timeout.ms", LimitSettings.DEFAULT_HTTP_HEADER_TIMEOUT_MS)
+        .put("http.body.timeout.ms", LimitSettings.DEFAULT_HTTP_BODY_TIMEOUT_MS)
+        .put("http.max.connections", LimitSettings.DEFAULT_HTTP_MAX_CONNECTIONS)
+        .put("http.max.connections.per.address", LimitSettings.DEFAULT_HTTP_MAX_CONNECTIONS_PER_ADDRESS)
+        .put("bridge.max.sockets.per.session", LimitSettings.DEFAULT_BRIDGE_MAX_SOCKETS_PER_SESSION)
+        .put("bridge.max.sockets.per.user", LimitSettings.DEFAULT_BRIDGE_MAX_SOCKETS_PER_USER)
+        .put("indicators.max.feeds.per.user", LimitSettings.DEFAULT_INDICATOR_MAX_FEEDS_PER_USER)
+        .put("indicators.max.feeds", LimitSettings.DEFAULT_INDICATOR_MAX_FEEDS);
   }
 
   private ConfigLoader() {}
@@ -139,7 +148,22 @@ public final class ConfigLoader {
     int silence = intRange(raw.get(ConfigKey.UPSTREAM_SILENCE_MS), 500, 3_600_000);
     return new CandlebusConfig(port, host, origins, ws, rest, symbols, intervals, historyLimit, pgUrl, dataDir,
         cluster, members, clusterHost, clusterPort, role, maxAge, silence, instances, depth(raw),
-        tickers(raw), retries(raw.get(ConfigKey.ALERTS_WEBHOOK_RETRIES)));
+        tickers(raw), retries(raw.get(ConfigKey.ALERTS_WEBHOOK_RETRIES)), limits(raw));
+  }
+
+  private static LimitSettings limits(Map<ConfigKey, Raw> raw) {
+    int minTimeout = LimitSettings.MIN_TIMEOUT_MS;
+    int maxTimeout = LimitSettings.MAX_TIMEOUT_MS;
+    return new LimitSettings(
+        intRange(raw.get(ConfigKey.HTTP_IDLE_TIMEOUT_MS), 1_000, maxTimeout),
+        intRange(raw.get(ConfigKey.HTTP_HEADER_TIMEOUT_MS), minTimeout, maxTimeout),
+        intRange(raw.get(ConfigKey.HTTP_BODY_TIMEOUT_MS), minTimeout, maxTimeout),
+        intRange(raw.get(ConfigKey.HTTP_MAX_CONNECTIONS), 0, LimitSettings.MAX_CAP),
+        intRange(raw.get(ConfigKey.HTTP_MAX_CONNECTIONS_PER_ADDRESS), 0, LimitSettings.MAX_CAP),
+        intRange(raw.get(ConfigKey.BRIDGE_MAX_SOCKETS_PER_SESSION), 0, LimitSettings.MAX_CAP),
+        intRange(raw.get(ConfigKey.BRIDGE_MAX_SOCKETS_PER_USER), 0, LimitSettings.MAX_CAP),
+        intRange(raw.get(ConfigKey.INDICATORS_MAX_FEEDS_PER_USER), 0, LimitSettings.MAX_CAP),
+        intRange(raw.get(ConfigKey.INDICATORS_MAX_FEEDS), 0, LimitSettings.MAX_CAP));
   }
 
   /** The waits before each webhook retry: at most 10, each 100 ms to 10 min, together at most 1 h. */

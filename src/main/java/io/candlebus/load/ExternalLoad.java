@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -75,10 +76,12 @@ final class ExternalLoad {
           .withHistoryMinutes(0));
       simVertx.deployVerticle(sim).await(60, TimeUnit.SECONDS);
       int port = LoadTest.freePort();
-      Map<String, String> env = Map.of("CANDLEBUS_HTTP_PORT", String.valueOf(port), "CANDLEBUS_HTTP_HOST",
-          "127.0.0.1", "CANDLEBUS_BINANCE_WS_URL", sim.wsBaseUrl(), "CANDLEBUS_BINANCE_REST_URL",
-          sim.restBaseUrl(), "CANDLEBUS_SYMBOLS", String.join(",", ours), "CANDLEBUS_INTERVALS", "1m",
-          "CANDLEBUS_HISTORY_LIMIT", "0", "CANDLEBUS_DATA_DIR", dir.resolve("data").toString());
+      Map<String, String> env = new HashMap<>(Map.of("CANDLEBUS_HTTP_PORT", String.valueOf(port),
+          "CANDLEBUS_HTTP_HOST", "127.0.0.1", "CANDLEBUS_BINANCE_WS_URL", sim.wsBaseUrl(),
+          "CANDLEBUS_BINANCE_REST_URL", sim.restBaseUrl(), "CANDLEBUS_SYMBOLS", String.join(",", ours),
+          "CANDLEBUS_INTERVALS", "1m", "CANDLEBUS_HISTORY_LIMIT", "0", "CANDLEBUS_DATA_DIR",
+          dir.resolve("data").toString()));
+      env.putAll(LoadTest.ONE_USER_MANY_SOCKETS);
       String password = PasswordHasher.randomPassword();
       ChildProcess user = ChildProcess.start("user-add", serverCpus, "io.candlebus.Main",
           List.of("user", "add", "loadtest", "--password-stdin"), env, dir);

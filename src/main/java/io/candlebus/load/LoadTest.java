@@ -47,6 +47,12 @@ import java.util.regex.Pattern;
 public final class LoadTest {
   /** Flags that take no value. */
   private static final Set<String> SWITCHES = Set.of("--external", "--no-pin");
+  /**
+   * The load's clients are one login on one address, thousands of sockets: the caps that stop one user or address
+   * from holding a node's sockets are lifted for the gateways a loadtest starts.
+   */
+  static final Map<String, String> ONE_USER_MANY_SOCKETS = Map.of("CANDLEBUS_HTTP_MAX_CONNECTIONS_PER_ADDRESS", "0",
+      "CANDLEBUS_BRIDGE_MAX_SOCKETS_PER_SESSION", "0", "CANDLEBUS_BRIDGE_MAX_SOCKETS_PER_USER", "0");
 
   record Options(int clients, int rate, int seconds, int symbols, int warmupSeconds, int nodes, boolean external,
       int rounds, int idle, boolean pin) {}
@@ -127,6 +133,7 @@ public final class LoadTest {
           "127.0.0.1", "CANDLEBUS_BINANCE_WS_URL", sim.wsBaseUrl(), "CANDLEBUS_BINANCE_REST_URL",
           sim.restBaseUrl(), "CANDLEBUS_SYMBOLS", String.join(",", symbols), "CANDLEBUS_INTERVALS", "1m",
           "CANDLEBUS_HISTORY_LIMIT", "0", "CANDLEBUS_DATA_DIR", dir.toString()));
+      env.putAll(ONE_USER_MANY_SOCKETS);
       nodes = LoadCluster.start(o.nodes(), env, dir, sim, symbols);
       String cookie = login(nodes.vertx(), nodes.database(), nodes.edges().get(0).gateway().httpPort());
       LoadFeed feed = new LoadFeed(sim, symbols);
