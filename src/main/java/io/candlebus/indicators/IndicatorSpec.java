@@ -1,5 +1,6 @@
 package io.candlebus.indicators;
 
+import io.candlebus.domain.UserInput;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
@@ -17,31 +18,17 @@ public record IndicatorSpec(Kind kind, int period, BigDecimal k, int fast, int s
 
   public enum Kind { SMA, EMA, BB, RSI, MACD }
 
-  /** A parameter that cannot be used: its name and what is wrong. */
-  public static final class BadParameter extends IllegalArgumentException {
-    private final String name;
-
-    BadParameter(String name, String problem) {
-      super(problem, null);
-      this.name = name;
-    }
-
-    public String name() {
-      return name;
-    }
-  }
-
   /** From query parameters ({@code param} answers null for a missing one). */
   public static IndicatorSpec parse(Function<String, String> param) {
     String name = param.apply("name");
     if (name == null || name.isBlank()) {
-      throw new BadParameter("name", "is required: one of sma, ema, bb, rsi, macd");
+      throw new UserInput.Bad("name", "is required: one of sma, ema, bb, rsi, macd");
     }
     Kind kind;
     try {
       kind = Kind.valueOf(name.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new BadParameter("name", "\"" + name + "\" is not one of sma, ema, bb, rsi, macd");
+      throw new UserInput.Bad("name", "\"" + name + "\" is not one of sma, ema, bb, rsi, macd");
     }
     return switch (kind) {
       case SMA, EMA -> new IndicatorSpec(kind, whole(param, "period", 14, 1), null, 0, 0, 0);
@@ -51,7 +38,7 @@ public record IndicatorSpec(Kind kind, int period, BigDecimal k, int fast, int s
         int fast = whole(param, "fast", 12, 1);
         int slow = whole(param, "slow", 26, 2);
         if (fast >= slow) {
-          throw new BadParameter("fast", "must be below slow (" + fast + " >= " + slow + ")");
+          throw new UserInput.Bad("fast", "must be below slow (" + fast + " >= " + slow + ")");
         }
         yield new IndicatorSpec(kind, 0, null, fast, slow, whole(param, "signal", 9, 1));
       }
@@ -60,18 +47,7 @@ public record IndicatorSpec(Kind kind, int period, BigDecimal k, int fast, int s
 
   private static int whole(Function<String, String> param, String name, int dflt, int min) {
     String v = param.apply(name);
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      int n = Integer.parseInt(v.trim());
-      if (n >= min && n <= MAX_PERIOD) {
-        return n;
-      }
-    } catch (NumberFormatException ignored) {
-      // said below
-    }
-    throw new BadParameter(name, "\"" + v + "\" is not a whole number " + min + "-" + MAX_PERIOD);
+    return v == null ? dflt : UserInput.whole(name, v, min, MAX_PERIOD);
   }
 
   private static BigDecimal width(Function<String, String> param) {
@@ -79,15 +55,11 @@ public record IndicatorSpec(Kind kind, int period, BigDecimal k, int fast, int s
     if (v == null) {
       return BigDecimal.valueOf(2);
     }
-    try {
-      BigDecimal k = new BigDecimal(v.trim());
-      if (k.signum() > 0 && k.compareTo(BigDecimal.TEN) <= 0 && k.scale() <= 4) {
-        return k;
-      }
-    } catch (NumberFormatException ignored) {
-      // said below
+    BigDecimal k = UserInput.positiveDecimal("k", v);
+    if (k.compareTo(BigDecimal.TEN) > 0 || k.scale() > 4) {
+      throw new UserInput.Bad("k", "\"" + v + "\" is not a decimal above 0 and at most 10 (e.g. 2 or 2.5)");
     }
-    throw new BadParameter("k", "\"" + v + "\" is not a decimal above 0 and at most 10 (e.g. 2 or 2.5)");
+    return k;
   }
 
   /** The values of a point: {@code value}, or the bands, or MACD's three lines. */
@@ -106,7 +78,7 @@ public record IndicatorSpec(Kind kind, int period, BigDecimal k, int fast, int s
   public static IndicatorSpec fromKey(String key) {
     int colon = key.indexOf(':');
     if (colon <= 0) {
-      throw new BadParameter("name", "\"" + key + "\" is not <name>:<parameters>, e.g. rsi:14");
+      throw new UserInput.Bad("name", "\"" + key + "\" is not <name>:<parameters>, e.g. rsi:14");
     }
     String name = key.substring(0, colon);
     String[] values = key.substring(colon + 1).split(",", -1);
@@ -116,11 +88,11 @@ public record IndicatorSpec(Kind kind, int period, BigDecimal k, int fast, int s
       default -> List.of("period");
     };
     if (values.length != names.size()) {
-      throw new BadParameter("name", "\"" + key + "\" needs " + String.join(",", names));
+      throw new UserInput.Bad("name", "\"" + key + "\" needs " + String.join(",", names));
     }
     IndicatorSpec spec = parse(p -> p.equals("name") ? name : names.contains(p) ? values[names.indexOf(p)] : null);
     if (!spec.key().equals(key)) {
-      throw new BadParameter("name", "\"" + key + "\" is written " + spec.key());
+      throw new UserInput.Bad("name", "\"" + key + "\" is written " + spec.key());
     }
     return spec;
   }

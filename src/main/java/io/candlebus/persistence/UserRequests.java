@@ -7,6 +7,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.function.Consumer;
@@ -111,6 +112,12 @@ final class UserRequests {
     result.onSuccess(msg::reply).onFailure(err -> {
       if (err instanceof Refused r) {
         msg.fail(r.code, r.getMessage());
+        return;
+      }
+      if (err instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+        // a value PostgreSQL cannot hold (a NUL in text, say) that got past the web side's checks: the request's fault
+        LOG.warn("{} refused by PostgreSQL: {}", msg.address(), err.getMessage());
+        msg.fail(PersistenceVerticle.BAD_REQUEST, "a value could not be stored: " + pg.getErrorMessage());
         return;
       }
       LOG.warn("{} failed: {}", msg.address(), err.toString());

@@ -2,6 +2,7 @@ package io.candlebus.web;
 
 import io.candlebus.Addresses;
 import io.candlebus.config.CandlebusConfig;
+import io.candlebus.domain.UserInput;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -11,12 +12,11 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.math.BigDecimal;
-import java.util.Locale;
 
 /**
  * {@code /api/alerts}: the logged-in user's alerts. The minimum prices (at most one per symbol, the first API:
  * {@code POST {symbol, price}}) are listed with {@code kind: "minimum"}; a {@code POST} with a {@code kind} is one
- * of the alert list of issue 13 ({@link UserAlertsRoutes}). A {@code DELETE} removes either: their ids never meet.
+ * of the alert list ({@link UserAlertsRoutes}). A {@code DELETE} removes either: their ids never meet.
  */
 final class AlertsRoutes {
   private static final DeliveryOptions QUICK = new DeliveryOptions().setSendTimeout(5_000);
@@ -62,16 +62,12 @@ final class AlertsRoutes {
       return;
     }
     body.remove("kind");
-    String symbol = body.getValue("symbol") instanceof String s ? s.trim().toUpperCase(Locale.ROOT) : null;
-    if (symbol == null || !carried.contains(symbol)) {
+    String symbol = UserInput.symbol("symbol", body.getValue("symbol"));
+    if (!carried.contains(symbol)) {
       ctx.fail(ApiError.badParameter("symbol", "must be one of " + String.join(",", carried.list())));
       return;
     }
-    BigDecimal price = price(body.getValue("price"));
-    if (price == null) {
-      ctx.fail(ApiError.badParameter("price", "must be a positive decimal, e.g. \"49000.5\""));
-      return;
-    }
+    BigDecimal price = UserInput.positiveDecimal("price", body.getValue("price"));
     String username = AuthRoutes.username(ctx);
     JsonObject request = user(ctx).put("symbol", symbol).put("price", price.toPlainString());
     vertx.eventBus().<JsonObject>request(Addresses.DB_ALERT_PUT, request, QUICK)
@@ -111,9 +107,9 @@ final class AlertsRoutes {
   /** The {@code :id} of an alert route, or null once the request failed with 400 naming it. */
   static Long pathId(RoutingContext ctx) {
     try {
-      return Long.parseLong(ctx.pathParam("id"));
-    } catch (NumberFormatException e) {
-      ctx.fail(ApiError.badParameter("id", "is not a number"));
+      return UserInput.whole("id", ctx.pathParam("id"), 1, Long.MAX_VALUE);
+    } catch (UserInput.Bad e) {
+      ctx.fail(e);
       return null;
     }
   }
@@ -121,18 +117,6 @@ final class AlertsRoutes {
   /** The user's alerts changed: every evaluator reloads them. */
   static void changed(Vertx vertx, String username) {
     vertx.eventBus().publish(Addresses.ALERT_RULES_CHANGED, new JsonObject().put("username", username));
-  }
-
-  private static BigDecimal price(Object v) {
-    if (!(v instanceof String) && !(v instanceof Number)) {
-      return null;
-    }
-    try {
-      BigDecimal d = new BigDecimal(v.toString().trim());
-      return d.signum() > 0 && d.precision() - d.scale() <= 30 ? d.stripTrailingZeros() : null;
-    } catch (NumberFormatException e) {
-      return null;
-    }
   }
 
   static JsonObject user(RoutingContext ctx) {

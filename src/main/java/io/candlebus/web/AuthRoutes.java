@@ -1,6 +1,7 @@
 package io.candlebus.web;
 
 import io.candlebus.Addresses;
+import io.candlebus.domain.UserInput;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,6 +27,9 @@ final class AuthRoutes {
   static final String USER = "username";
   static final String CSRF = "csrf";
   static final String CSRF_HEADER = "X-CSRF-Token";
+  /** As {@code candlebus user add} allows. */
+  static final int MAX_USERNAME = 64;
+  static final int MAX_PASSWORD = 1_024;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final DeliveryOptions QUICK = new DeliveryOptions().setSendTimeout(5_000);
 
@@ -181,6 +185,16 @@ final class AuthRoutes {
   private Future<String> authenticate(RoutingContext ctx, String username, String password) {
     if (username == null || username.isBlank() || password == null) {
       return Future.failedFuture(ApiError.unauthorized());
+    }
+    try {
+      // no such user can exist, and PostgreSQL refuses a NUL: a 400 naming the field, not a lookup
+      UserInput.text("username", username, MAX_USERNAME);
+    } catch (UserInput.Bad e) {
+      return Future.failedFuture(e);
+    }
+    if (password.length() > MAX_PASSWORD) {
+      return Future.failedFuture(ApiError.badParameter("password", "must be at most " + MAX_PASSWORD
+          + " characters long"));
     }
     String address = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host();
     LoginThrottle.Decision d = throttle.check(username, address, System.currentTimeMillis());

@@ -2,12 +2,12 @@ package io.candlebus.web;
 
 import io.candlebus.config.CandlebusConfig;
 import io.candlebus.domain.Interval;
+import io.candlebus.domain.UserInput;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.TreeMap;
 
 /**
@@ -19,8 +19,8 @@ record CandleQuery(String symbol, Interval interval, Long startTime, Long endTim
   static final int MAX_LIMIT = 1000;
 
   static CandleQuery parse(MultiMap params, CandlebusConfig config, CarriedSymbols carried) {
-    String symbol = required(params, "symbol").toUpperCase(Locale.ROOT);
-    String intervalCode = required(params, "interval");
+    String symbol = UserInput.symbol("symbol", required(params, "symbol"));
+    String intervalCode = required(params, "interval").strip();
     Interval interval = Interval.fromCode(intervalCode).orElseThrow(() -> ApiError.badParameter("interval",
         "\"" + intervalCode + "\" is not a Binance interval"));
     if (!carried.contains(symbol)) {
@@ -31,23 +31,13 @@ record CandleQuery(String symbol, Interval interval, Long startTime, Long endTim
       throw ApiError.badParameter("interval", interval + " is not carried (carried: "
           + String.join(",", config.intervals().stream().map(Interval::code).toList()) + ")");
     }
-    Long start = time(params, "startTime");
-    Long end = time(params, "endTime");
+    Long start = params.get("startTime") == null ? null : UserInput.time("startTime", params.get("startTime"));
+    Long end = params.get("endTime") == null ? null : UserInput.time("endTime", params.get("endTime"));
     if (start != null && end != null && start > end) {
       throw ApiError.badParameter("startTime", "is after endTime");
     }
-    int limit = DEFAULT_LIMIT;
-    String l = params.get("limit");
-    if (l != null) {
-      try {
-        limit = Integer.parseInt(l.trim());
-      } catch (NumberFormatException e) {
-        limit = -1;
-      }
-      if (limit < 1 || limit > MAX_LIMIT) {
-        throw ApiError.badParameter("limit", "\"" + l + "\" is not a whole number 1-" + MAX_LIMIT);
-      }
-    }
+    int limit = params.get("limit") == null ? DEFAULT_LIMIT : UserInput.whole("limit", params.get("limit"), 1,
+        MAX_LIMIT);
     return new CandleQuery(symbol, interval, start, end, limit);
   }
 
@@ -56,23 +46,7 @@ record CandleQuery(String symbol, Interval interval, Long startTime, Long endTim
     if (v == null || v.isBlank()) {
       throw ApiError.badParameter(name, "is required");
     }
-    return v.trim();
-  }
-
-  private static Long time(MultiMap params, String name) {
-    String v = params.get(name);
-    if (v == null) {
-      return null;
-    }
-    try {
-      long t = Long.parseLong(v.trim());
-      if (t >= 0) {
-        return t;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw ApiError.badParameter(name, "\"" + v + "\" is not a time in epoch milliseconds");
+    return v;
   }
 
   JsonObject toJson() {

@@ -3,6 +3,7 @@ package io.candlebus.web;
 import io.candlebus.Addresses;
 import io.candlebus.config.CandlebusConfig;
 import io.candlebus.domain.Interval;
+import io.candlebus.domain.UserInput;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -16,8 +17,6 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * {@code /api/candles}, {@code /api/candles.csv}, {@code /api/symbols} (and {@code POST /api/symbols}: carry one
@@ -25,7 +24,6 @@ import java.util.regex.Pattern;
  */
 final class CandlesRoutes {
   private static final DeliveryOptions QUICK = new DeliveryOptions().setSendTimeout(5_000);
-  private static final Pattern SYMBOL = Pattern.compile("[A-Z0-9]{2,20}");
 
   private final Vertx vertx;
   private final CandlebusConfig config;
@@ -65,7 +63,7 @@ final class CandlesRoutes {
     CandleQuery q;
     try {
       q = CandleQuery.parse(ctx.queryParams(), config, carried);
-    } catch (ApiError e) {
+    } catch (ApiError | UserInput.Bad e) {
       return Future.failedFuture(e);
     }
     return source.candles(q);
@@ -89,12 +87,11 @@ final class CandlesRoutes {
    */
   private void handleCarry(RoutingContext ctx) {
     JsonObject body = ApiError.jsonBody(ctx);
-    String symbol = body != null && body.getValue("symbol") instanceof String s ? s.trim().toUpperCase(Locale.ROOT)
-        : null;
-    if (symbol == null || !SYMBOL.matcher(symbol).matches()) {
+    if (body == null) {
       ctx.fail(ApiError.badParameter("symbol", "expected {\"symbol\":\"BNBBTC\"} with a Binance symbol"));
       return;
     }
+    String symbol = UserInput.symbol("symbol", body.getValue("symbol"));
     vertx.eventBus().<JsonObject>request(Addresses.SYMBOLS_CARRY, new JsonObject().put("symbol", symbol), QUICK)
         .onSuccess(m -> {
           carried.addAll(List.of(symbol)); // this node may serve its candles at once, before symbols.changed

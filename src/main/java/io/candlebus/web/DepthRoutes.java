@@ -3,6 +3,7 @@ package io.candlebus.web;
 import io.candlebus.Addresses;
 import io.candlebus.config.CandlebusConfig;
 import io.candlebus.config.DepthSettings;
+import io.candlebus.domain.UserInput;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -10,7 +11,6 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Locale;
 
 /** {@code GET /api/depth?symbol=S[&limit=N]}: the local order book of a {@code depth.symbols} entry, best first. */
 final class DepthRoutes {
@@ -35,26 +35,14 @@ final class DepthRoutes {
       ctx.fail(ApiError.badParameter("symbol", "is required"));
       return;
     }
-    String symbol = raw.trim().toUpperCase(Locale.ROOT);
+    String symbol = UserInput.symbol("symbol", raw);
     if (!config.depth().symbols().contains(symbol)) {
       ctx.fail(ApiError.notFound("no order book for " + symbol + " (books are kept for depth.symbols: "
           + (config.depth().enabled() ? String.join(",", config.depth().symbols()) : "none") + ")"));
       return;
     }
-    int limit = DEFAULT_LIMIT;
     String l = ctx.queryParams().get("limit");
-    if (l != null) {
-      try {
-        limit = Integer.parseInt(l.trim());
-      } catch (NumberFormatException e) {
-        limit = -1;
-      }
-      if (limit < 1 || limit > DepthSettings.MAX_SNAPSHOT_LIMIT) {
-        ctx.fail(ApiError.badParameter("limit", "\"" + l + "\" is not a whole number 1-"
-            + DepthSettings.MAX_SNAPSHOT_LIMIT));
-        return;
-      }
-    }
+    int limit = l == null ? DEFAULT_LIMIT : UserInput.whole("limit", l, 1, DepthSettings.MAX_SNAPSHOT_LIMIT);
     vertx.eventBus().<JsonObject>request(Addresses.depthBook(symbol), new JsonObject().put("limit", limit), QUICK)
         .onSuccess(m -> ctx.response().putHeader("Content-Type", "application/json").end(m.body().encode()))
         .onFailure(e -> ctx.fail(e instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE

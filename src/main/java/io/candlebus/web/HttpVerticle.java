@@ -2,6 +2,7 @@ package io.candlebus.web;
 
 import io.candlebus.Addresses;
 import io.candlebus.config.CandlebusConfig;
+import io.candlebus.domain.UserInput;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -223,6 +224,12 @@ public final class HttpVerticle extends VerticleBase {
     Throwable e = ctx.failure();
     int status;
     String message;
+    if (e instanceof UserInput.Bad bad) {
+      e = ApiError.badParameter(bad.field(), bad.getMessage());
+    } else if (e instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && r.failureCode() == PersistenceVerticle.BAD_REQUEST) {
+      e = ApiError.badParameter("body", r.getMessage());
+    }
     if (e instanceof ApiError api) {
       status = api.status();
       message = api.getMessage();
@@ -253,6 +260,9 @@ public final class HttpVerticle extends VerticleBase {
       status = 500;
       message = "internal error";
       log.error("{} {} failed", ctx.request().method(), ctx.request().uri(), e);
+    }
+    if (status == 400) {
+      Refusal.BAD_INPUT.count(registry);
     }
     if (!ctx.response().ended()) {
       json(ctx, status, new JsonObject().put("error", message));

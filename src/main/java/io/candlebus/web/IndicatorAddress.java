@@ -2,6 +2,7 @@ package io.candlebus.web;
 
 import io.candlebus.Addresses;
 import io.candlebus.domain.Interval;
+import io.candlebus.domain.UserInput;
 import io.candlebus.indicators.IndicatorSpec;
 import java.util.Optional;
 
@@ -30,7 +31,7 @@ record IndicatorAddress(String symbol, Interval interval, IndicatorSpec spec) {
     try {
       return Optional.of(new IndicatorAddress(rest.substring(0, first), interval.get(),
           IndicatorSpec.fromKey(rest.substring(second + 1))));
-    } catch (IndicatorSpec.BadParameter e) {
+    } catch (UserInput.Bad e) {
       return Optional.empty();
     }
   }

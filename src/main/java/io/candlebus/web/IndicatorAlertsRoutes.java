@@ -3,6 +3,7 @@ package io.candlebus.web;
 import io.candlebus.Addresses;
 import io.candlebus.config.CandlebusConfig;
 import io.candlebus.domain.Interval;
+import io.candlebus.domain.UserInput;
 import io.candlebus.indicators.IndicatorSpec;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -12,7 +13,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.math.BigDecimal;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -55,13 +55,7 @@ final class IndicatorAlertsRoutes {
           "expected {\"symbol\":\"BTCUSDT\",\"interval\":\"1m\",\"name\":\"rsi\",\"period\":14,\"above\":\"70\"}"));
       return;
     }
-    JsonObject alert;
-    try {
-      alert = normalise(body);
-    } catch (ApiError e) {
-      ctx.fail(e);
-      return;
-    }
+    JsonObject alert = normalise(body); // a refusal thrown here is a 400 from HttpVerticle's failure handler
     String username = AuthRoutes.username(ctx);
     vertx.eventBus().<JsonArray>request(Addresses.DB_INDICATOR_ALERTS_LIST, user(ctx), QUICK).compose(m -> {
       boolean replaces = m.body().stream().map(JsonObject.class::cast).anyMatch(a -> same(a, alert));
@@ -88,7 +82,7 @@ final class IndicatorAlertsRoutes {
         throw ApiError.badParameter(f, "is not a field of an indicator alert (" + String.join(", ", FIELDS) + ")");
       }
     }
-    String symbol = body.getValue("symbol") instanceof String s ? s.trim().toUpperCase(Locale.ROOT) : "";
+    String symbol = UserInput.symbol("symbol", body.getValue("symbol"));
     if (!carried.contains(symbol)) {
       throw ApiError.badParameter("symbol", "must be a carried symbol (" + String.join(",", carried.list()) + ")");
     }
@@ -101,14 +95,9 @@ final class IndicatorAlertsRoutes {
     if (!"rsi".equals(name)) {
       throw ApiError.badParameter("name", "only rsi alerts exist so far");
     }
-    IndicatorSpec spec;
-    try {
-      Object period = body.getValue("period");
-      spec = IndicatorSpec.parse(k -> k.equals("name") ? "rsi" : k.equals("period") && period != null
-          ? String.valueOf(period) : null);
-    } catch (IndicatorSpec.BadParameter e) {
-      throw ApiError.badParameter(e.name(), e.getMessage());
-    }
+    Object period = body.getValue("period");
+    IndicatorSpec spec = IndicatorSpec.parse(k -> k.equals("name") ? "rsi" : k.equals("period") && period != null
+        ? String.valueOf(period) : null);
     BigDecimal above = level(body, "above");
     BigDecimal below = level(body, "below");
     if (above == null && below == null) {
@@ -135,16 +124,11 @@ final class IndicatorAlertsRoutes {
     if (v == null) {
       return null;
     }
-    try {
-      BigDecimal d = new BigDecimal(v.toString().trim());
-      if ((v instanceof String || v instanceof Number) && d.signum() > 0 && d.compareTo(BigDecimal.valueOf(100)) < 0
-          && d.scale() <= 8) {
-        return d.stripTrailingZeros();
-      }
-    } catch (NumberFormatException ignored) {
-      // said below
+    BigDecimal d = UserInput.positiveDecimal(field, v);
+    if (d.compareTo(BigDecimal.valueOf(100)) >= 0 || d.scale() > 8) {
+      throw ApiError.badParameter(field, "\"" + v + "\" is not a level between 0 and 100, e.g. \"70\"");
     }
-    throw ApiError.badParameter(field, "\"" + v + "\" is not a level between 0 and 100, e.g. \"70\"");
+    return d;
   }
 
   private void handleDelete(RoutingContext ctx) {

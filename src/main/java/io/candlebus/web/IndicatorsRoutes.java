@@ -39,18 +39,9 @@ final class IndicatorsRoutes {
   }
 
   private void handleIndicators(RoutingContext ctx) {
-    IndicatorSpec spec;
-    CandleQuery q;
-    try {
-      spec = IndicatorSpec.parse(ctx.queryParams()::get);
-      q = CandleQuery.parse(ctx.queryParams(), config, carried);
-    } catch (IndicatorSpec.BadParameter e) {
-      ctx.fail(ApiError.badParameter(e.name(), e.getMessage()));
-      return;
-    } catch (ApiError e) {
-      ctx.fail(e);
-      return;
-    }
+    // a refusal thrown here is answered by HttpVerticle's failure handler (400 naming the parameter)
+    IndicatorSpec spec = IndicatorSpec.parse(ctx.queryParams()::get);
+    CandleQuery q = CandleQuery.parse(ctx.queryParams(), config, carried);
     source.candles(q).compose(asked -> {
       if (asked.isEmpty()) {
         return io.vertx.core.Future.succeededFuture(new JsonArray());

@@ -3,6 +3,7 @@ package io.candlebus.web;
 import io.candlebus.Addresses;
 import io.candlebus.config.CandlebusConfig;
 import io.candlebus.domain.Interval;
+import io.candlebus.domain.UserInput;
 import io.candlebus.indicators.IndicatorSpec;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -53,13 +54,7 @@ final class SettingsRoutes {
       ctx.fail(ApiError.badParameter("body", "expected a JSON object {\"symbol\",\"interval\",\"indicators\"}"));
       return;
     }
-    JsonObject settings;
-    try {
-      settings = normalise(body);
-    } catch (ApiError e) {
-      ctx.fail(e);
-      return;
-    }
+    JsonObject settings = normalise(body); // a refusal thrown here is a 400 from HttpVerticle's failure handler
     vertx.eventBus().<JsonObject>request(Addresses.DB_SETTINGS_PUT,
             new JsonObject().put("username", AuthRoutes.username(ctx)).put("settings", settings), QUICK)
         .onSuccess(m -> json(ctx, m.body()))
@@ -75,7 +70,7 @@ final class SettingsRoutes {
     JsonObject out = new JsonObject();
     Object symbol = body.getValue("symbol");
     if (symbol != null) {
-      String s = symbol instanceof String t ? t.trim().toUpperCase(Locale.ROOT) : "";
+      String s = UserInput.symbol("symbol", symbol);
       if (!carried.contains(s)) {
         throw ApiError.badParameter("symbol", "must be a carried symbol (" + String.join(",", carried.list()) + ")");
       }
@@ -102,8 +97,8 @@ final class SettingsRoutes {
         }
         try {
           indicators.add(json(IndicatorSpec.parse(k -> o.getValue(k) == null ? null : String.valueOf(o.getValue(k)))));
-        } catch (IndicatorSpec.BadParameter e) {
-          throw ApiError.badParameter(where + "." + e.name(), e.getMessage());
+        } catch (UserInput.Bad e) {
+          throw ApiError.badParameter(where + "." + e.field(), e.getMessage());
         }
       }
       out.put("indicators", indicators);

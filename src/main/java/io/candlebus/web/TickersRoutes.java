@@ -2,6 +2,7 @@ package io.candlebus.web;
 
 import io.candlebus.Addresses;
 import io.candlebus.config.CandlebusConfig;
+import io.candlebus.domain.UserInput;
 import io.candlebus.tickers.TickerBoard;
 import io.candlebus.tickers.TickerWindow;
 import io.vertx.core.Vertx;
@@ -61,17 +62,7 @@ final class TickersRoutes {
     q.put("sort", s.name());
     String limit = ctx.queryParams().get("limit");
     if (limit != null) {
-      int n;
-      try {
-        n = Integer.parseInt(limit.trim());
-      } catch (NumberFormatException e) {
-        n = -1;
-      }
-      if (n < 1 || n > MAX_LIMIT) {
-        ctx.fail(ApiError.badParameter("limit", "\"" + limit + "\" is not a whole number 1-" + MAX_LIMIT));
-        return;
-      }
-      q.put("limit", n);
+      q.put("limit", UserInput.whole("limit", limit, 1, MAX_LIMIT));
     }
     String window = ctx.queryParams().get("window");
     if (window != null) {

@@ -4,6 +4,7 @@ import io.candlebus.Addresses;
 import io.candlebus.alerts.AlertInput;
 import io.candlebus.alerts.AlertJson;
 import io.candlebus.alerts.AlertSpec;
+import io.candlebus.domain.UserInput;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
@@ -18,7 +19,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The alert list of issue 13 under {@code /api/alerts} (beside the minimum prices of {@link AlertsRoutes}):
+ * The alert list under {@code /api/alerts} (beside the minimum prices of {@link AlertsRoutes}):
  * {@code POST} with a {@code kind}, {@code PUT /api/alerts/{id}}, {@code GET /api/alerts/history} and the user's
  * webhook at {@code /api/alerts/webhook}.
  */
@@ -66,14 +67,9 @@ final class UserAlertsRoutes {
   }
 
   private void save(RoutingContext ctx, JsonObject body, Long id) {
-    AlertSpec spec;
-    try {
-      spec = AlertInput.parse(id == null ? 0 : id, AuthRoutes.username(ctx), body.getMap(),
-          new HashSet<>(carried.list()), System.currentTimeMillis());
-    } catch (AlertInput.Bad e) {
-      ctx.fail(ApiError.badParameter(e.field(), e.getMessage()));
-      return;
-    }
+    // a refusal thrown here is a 400 naming the field, from HttpVerticle's failure handler
+    AlertSpec spec = AlertInput.parse(id == null ? 0 : id, AuthRoutes.username(ctx), body.getMap(),
+        new HashSet<>(carried.list()), System.currentTimeMillis());
     String username = AuthRoutes.username(ctx);
     JsonObject request = AlertsRoutes.user(ctx).put("alert", AlertJson.toJson(spec)).put("limit", MAX_PER_USER);
     if (id != null) {
@@ -86,38 +82,12 @@ final class UserAlertsRoutes {
   }
 
   private void handleHistory(RoutingContext ctx) {
-    int limit;
-    long before;
-    try {
-      limit = intParam(ctx, "limit", 100, 1, MAX_HISTORY);
-      before = intParam(ctx, "before", Long.MAX_VALUE, 1, Long.MAX_VALUE);
-    } catch (ApiError e) {
-      ctx.fail(e);
-      return;
-    }
+    String l = ctx.queryParams().get("limit");
+    String b = ctx.queryParams().get("before");
+    int limit = l == null ? 100 : UserInput.whole("limit", l, 1, MAX_HISTORY);
+    long before = b == null ? Long.MAX_VALUE : UserInput.whole("before", b, 1, Long.MAX_VALUE);
     vertx.eventBus().<JsonArray>request(Addresses.DB_ALERT_HISTORY, AlertsRoutes.user(ctx).put("limit", limit)
         .put("before", before), QUICK).onSuccess(m -> json(ctx, 200, m.body().encode())).onFailure(ctx::fail);
-  }
-
-  private static long intParam(RoutingContext ctx, String name, long dflt, long min, long max) {
-    String v = ctx.queryParams().get(name);
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      long n = Long.parseLong(v.trim());
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // said below
-    }
-    throw ApiError.badParameter(name, "must be a whole number from " + min + (max == Long.MAX_VALUE ? " up"
-        : " to " + max));
-  }
-
-  private static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
-    return (int) intParam(ctx, name, (long) dflt, min, (long) max);
   }
 
   private void handleWebhook(RoutingContext ctx) {
@@ -145,9 +115,10 @@ final class UserAlertsRoutes {
 
   /** An https URL, or http to this machine only (a receiver beside the gateway, or a test's). */
   static String webhookUrl(Object v) {
-    if (!(v instanceof String s) || s.isBlank() || s.length() > 2_000) {
+    if (!(v instanceof String s) || s.isBlank()) {
       throw ApiError.badParameter("url", "expected {\"url\":\"https://...\"}");
     }
+    UserInput.text("url", s, 2_000);
     try {
       URI uri = new URI(s.trim());
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);

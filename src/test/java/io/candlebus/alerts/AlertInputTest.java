@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.candlebus.domain.Interval;
+import io.candlebus.domain.UserInput;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,8 +29,8 @@ class AlertInputTest {
   }
 
   private static void refused(String field, Object... kv) {
-    assertThatThrownBy(() -> parse(body(kv))).as(field).isInstanceOf(AlertInput.Bad.class)
-        .extracting(e -> ((AlertInput.Bad) e).field()).isEqualTo(field);
+    assertThatThrownBy(() -> parse(body(kv))).as(field).isInstanceOf(UserInput.Bad.class)
+        .extracting(e -> ((UserInput.Bad) e).field()).isEqualTo(field);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.candlebus.domain.Candle;
 import io.candlebus.domain.Interval;
+import io.candlebus.domain.UserInput;
 import io.candlebus.indicators.IndicatorEngine.Point;
 import io.candlebus.testing.SharedData;
 import java.io.IOException;
@@ -226,15 +227,15 @@ class IndicatorEngineTest {
   @Test
   void badParametersAreNamed() {
     assertThatThrownBy(() -> spec("name=wma")).hasMessageContaining("wma")
-        .isInstanceOfSatisfying(IndicatorSpec.BadParameter.class, e -> assertThat(e.name()).isEqualTo("name"));
+        .isInstanceOfSatisfying(UserInput.Bad.class, e -> assertThat(e.field()).isEqualTo("name"));
     assertThatThrownBy(() -> spec("name=rsi&period=1"))
-        .isInstanceOfSatisfying(IndicatorSpec.BadParameter.class, e -> assertThat(e.name()).isEqualTo("period"));
+        .isInstanceOfSatisfying(UserInput.Bad.class, e -> assertThat(e.field()).isEqualTo("period"));
     assertThatThrownBy(() -> spec("name=sma&period=x"))
-        .isInstanceOfSatisfying(IndicatorSpec.BadParameter.class, e -> assertThat(e.name()).isEqualTo("period"));
+        .isInstanceOfSatisfying(UserInput.Bad.class, e -> assertThat(e.field()).isEqualTo("period"));
     assertThatThrownBy(() -> spec("name=macd&fast=30&slow=26"))
-        .isInstanceOfSatisfying(IndicatorSpec.BadParameter.class, e -> assertThat(e.name()).isEqualTo("fast"));
+        .isInstanceOfSatisfying(UserInput.Bad.class, e -> assertThat(e.field()).isEqualTo("fast"));
     assertThatThrownBy(() -> spec("name=bb&k=-1"))
-        .isInstanceOfSatisfying(IndicatorSpec.BadParameter.class, e -> assertThat(e.name()).isEqualTo("k"));
+        .isInstanceOfSatisfying(UserInput.Bad.class, e -> assertThat(e.field()).isEqualTo("k"));
     assertThat(spec("name=bb&period=20&k=2.0").key()).isEqualTo("bb:20,2");
     assertThat(spec("name=macd").key()).isEqualTo("macd:12,26,9");
     assertThat(spec("name=RSI").key()).isEqualTo("rsi:14");
