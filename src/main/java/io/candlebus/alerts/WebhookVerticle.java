@@ -19,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Posts stored firings to their user's webhook: a JSON POST answered with a 2xx within {@value #TIMEOUT_MS} ms,
- * else tried again after each wait of {@code alerts.webhook.retries}, then marked failed, and the user's page told.
+ * Posts stored firings to their user's webhook: a JSON POST answered with a 2xx status within {@value #TIMEOUT_MS}
+ * ms (the reply's body is not read), else tried again after each wait of {@code alerts.webhook.retries}, then
+ * marked failed, and the user's page told.
  *
  * <p>The firings wait in PostgreSQL, not here: each node leases the due ones ({@code FOR UPDATE SKIP LOCKED}), so
  * every firing is posted by one node at a time, and one whose node died is taken by another when its lease ends.
@@ -129,7 +130,12 @@ public final class WebhookVerticle extends VerticleBase {
     client.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)).compose(req -> {
       request.set(req);
       return req.putHeader("Content-Type", "application/json").putHeader(ID_HEADER, id).send(body.toBuffer());
-    }).compose(resp -> resp.body().map(b -> resp.statusCode())).onComplete(ar -> {
+    }).map(resp -> {
+      // the status is the answer; the body is never read (a receiver may send gigabytes): closing the connection
+      // now drops whatever it still sends
+      request.get().reset();
+      return resp.statusCode();
+    }).onComplete(ar -> {
       vertx.cancelTimer(timer);
       if (ar.failed()) {
         done.tryFail(ar.cause().getMessage() == null ? ar.cause().toString() : ar.cause().getMessage());
