@@ -59,6 +59,9 @@ final class CapturedFiles {
       String text = Files.readString(f, StandardCharsets.UTF_8);
       List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
       lines.remove(lines.size() - 1); // what follows the last newline: nothing, or a line a kill cut
+      if (lines.isEmpty() && f.getFileName().toString().endsWith(".tmp")) {
+        continue; // a file just opened, its header not yet written out (or never, if killed then): no rows
+      }
       assertThat(lines).as("header of %s", f).isNotEmpty();
       assertThat(split(lines.get(0))).as("header of %s", f).isEqualTo(HEADERS.get(stream));
       for (String line : lines.subList(1, lines.size())) {
