@@ -1,6 +1,7 @@
 package io.candlebus.load;
 
 import io.candlebus.Addresses;
+import io.candlebus.config.LimitSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -25,6 +26,8 @@ import java.util.regex.Pattern;
 final class IdleConnections {
   /** Descriptors a process needs besides its sockets (jars, event loops, PostgreSQL, logs). */
   static final int RESERVED_FILES = 400;
+  /** Connections the command opens to the gateway besides the idle ones: its login, its /metrics polls. */
+  static final int COMMAND_CONNECTIONS = 200;
   static final int CONCURRENT_HANDSHAKES = 256;
 
   private final PrintStream out;
@@ -44,10 +47,13 @@ final class IdleConnections {
   void run(int wanted, int holdSeconds) throws Exception {
     long limit = openFileLimit();
     int n = wanted;
-    if (limit > 0 && wanted > limit - RESERVED_FILES) {
-      n = (int) (limit - RESERVED_FILES);
-      out.printf("idle: the open-file limit here is %d per process (hard; raising it needs CAP_SYS_RESOURCE), so "
-          + "one process holds at most about %d sockets: holding %d, not %d%n", limit, n, n, wanted);
+    // the gateway, a child with the same limit, admits connections up to its limit less its own files
+    long most = limit - Math.max(RESERVED_FILES, LimitSettings.RESERVED_FILES + COMMAND_CONNECTIONS);
+    if (limit > 0 && wanted > most) {
+      n = (int) most;
+      out.printf("idle: the open-file limit here is %d per process (hard; raising it needs CAP_SYS_RESOURCE), and "
+          + "a gateway admits at most that less %d connections (http.max.connections 0): holding %d, not %d%n",
+          limit, LimitSettings.RESERVED_FILES, n, wanted);
     }
     long pid = gateway.process().pid();
     long heapBefore = liveHeapKb(pid);

@@ -16,12 +16,15 @@ public final class HttpShared {
   private final List<MarketBridge> bridges = new CopyOnWriteArrayList<>();
   private final AtomicBoolean listening = new AtomicBoolean();
   private volatile int port = -1;
+  /** The node's open connections, which its caps apply to. */
+  private final ConnectionCounts connections = new ConnectionCounts();
 
   public HttpShared(MeterRegistry registry) {
     registry.gauge("candlebus_bridge_sockets", bridges,
         bs -> bs.stream().mapToInt(MarketBridge::sockets).sum());
     registry.gauge("candlebus_bridge_queued_max", bridges,
         bs -> bs.stream().mapToInt(MarketBridge::queuedMax).max().orElse(0));
+    registry.gauge(ConnectionCounts.GAUGE, connections, ConnectionCounts::total);
   }
 
   /** The bound HTTP port (the same for every instance: they share one listening socket). */
@@ -38,6 +41,10 @@ public final class HttpShared {
 
   LoginThrottle throttle() {
     return throttle;
+  }
+
+  ConnectionCounts connections() {
+    return connections;
   }
 
   void add(MarketBridge bridge) {

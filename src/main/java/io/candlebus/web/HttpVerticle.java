@@ -77,7 +77,9 @@ public final class HttpVerticle extends VerticleBase {
     bridge = new MarketBridge(vertx, config, registry, carried);
     bridge.start(context);
     shared.add(bridge);
+    ConnectionGuard guard = new ConnectionGuard(vertx, config.limits(), registry, shared.connections());
     Router router = Router.router(vertx);
+    router.route().handler(guard::handleRequest);
     router.get("/health").handler(this::handleHealth);
     router.get("/ready").handler(this::handleReady);
     // in a cluster, a login made on one node is valid on every node
@@ -116,17 +118,18 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(AuthRoutes::requirePageUser);
     router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html"));
     router.route().failureHandler(this::handleFailure);
-    HttpServer server = vertx.createHttpServer(new HttpServerOptions()
-        .setMaxWebSocketFrameSize(MAX_FRAME).setMaxWebSocketMessageSize(MAX_FRAME));
+    HttpServer server = vertx.createHttpServer(guard.configure(new HttpServerOptions()
+        .setMaxWebSocketFrameSize(MAX_FRAME).setMaxWebSocketMessageSize(MAX_FRAME)));
     // Vert.x shares a listening socket between instances on the same port; port 0 would give each its own
     // random port, a negative one gives them one random port together
     int port = config.httpPort() == 0 ? -1 : config.httpPort();
-    return server.requestHandler(router).listen(port, config.httpHost())
+    return server.connectionHandler(guard::handleConnection).requestHandler(router).listen(port, config.httpHost())
         .onSuccess(s -> {
           origins.bound(s.actualPort());
           if (shared.listened(s.actualPort())) {
             log.info("HTTP on {}:{} ({} event loops), browsers allowed from {}", config.httpHost(), s.actualPort(),
                 config.httpInstances(), origins.origins());
+            guard.logLimits();
             new FirstAdmin(vertx).ensure();
           }
         });
