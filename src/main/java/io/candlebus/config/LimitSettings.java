@@ -7,8 +7,8 @@ package io.candlebus.config;
  *
  * @param httpIdleTimeoutMs {@code http.idle.timeout.ms}: a connection with nothing read or written this long is
  *     closed (a bridge WebSocket is never idle: the page pings every 5 s, the server beats every 25 s)
- * @param httpHeaderTimeoutMs {@code http.header.timeout.ms}: a connection must deliver a request's whole header
- *     within this of opening or of its previous response ending
+ * @param httpHeaderTimeoutMs {@code http.header.timeout.ms}: a connection must deliver its first request's whole
+ *     header within this of opening, a later one's within the idle timeout and this of its previous response
  * @param httpBodyTimeoutMs {@code http.body.timeout.ms}: a request's body must arrive whole within this of its
  *     headers
  * @param httpMaxConnections {@code http.max.connections}: open HTTP connections of the node at most; 0 = the

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps one client, logged in or not, from holding a node's connections: a cap per remote address and one for
  * the node, checked as a connection is accepted; a deadline for each request's header, from the connection's
- * opening or its previous response's end, and one for its body, from its header; Vert.x's idle timeout closes
- * whatever goes silent in between (a WebSocket too). Every refusal is counted ({@link Refusal}).
+ * opening (or, longer, from its previous response's end), and one for its body, from its header; Vert.x's idle
+ * timeout closes whatever goes silent in between (a WebSocket too). Every refusal is counted ({@link Refusal}).
  *
  * <p>One per {@link HttpVerticle} instance: a connection and its requests are all handled on the event loop of
  * the instance that accepted it, so its own state needs no lock; the counts the caps apply to are the node's.
@@ -86,7 +86,7 @@ final class ConnectionGuard {
       open.remove(conn);
       counts.closed(address);
     });
-    guarded.awaitHeader();
+    guarded.awaitHeader(true);
   }
 
   /** The router's first route: a request's header is complete. */
@@ -137,9 +137,15 @@ final class ConnectionGuard {
       this.conn = conn;
     }
 
-    void awaitHeader() {
-      arm(limits.httpHeaderTimeoutMs(), () -> {
-        log.debug("{}: no request header within {} ms, closed", conn.remoteAddress(), limits.httpHeaderTimeoutMs());
+    /**
+     * The first request's header is due within the header timeout; a later one's within the idle timeout more: a
+     * kept-alive connection that goes silent is the idle timeout's to close (browsers keep them for minutes, that
+     * is no refusal), so this deadline only catches one that keeps trickling bytes of a header.
+     */
+    void awaitHeader(boolean first) {
+      long ms = first ? limits.httpHeaderTimeoutMs() : limits.httpIdleTimeoutMs() + limits.httpHeaderTimeoutMs();
+      arm(ms, () -> {
+        log.debug("{}: no request header within {} ms, closed", conn.remoteAddress(), ms);
         Refusal.HTTP_HEADER_TIMEOUT.count(registry);
         conn.close();
       });
@@ -172,7 +178,7 @@ final class ConnectionGuard {
     /** Keep-alive: the next request's header is due once this one is read and answered. */
     private void awaitNextRequest() {
       if (!bodyPending && !responsePending) {
-        awaitHeader();
+        awaitHeader(false);
       }
     }
 
