@@ -1,9 +1,11 @@
 package io.candlebus.web;
 
+import io.candlebus.config.LimitSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the instances of {@link HttpVerticle} on one node share: the login throttle (a password guesser gets no
@@ -16,6 +18,7 @@ public final class HttpShared {
   private final List<MarketBridge> bridges = new CopyOnWriteArrayList<>();
   private final AtomicBoolean listening = new AtomicBoolean();
   private volatile int port = -1;
+  private final AtomicReference<IndicatorQuota> indicatorQuota = new AtomicReference<>();
 
   public HttpShared(MeterRegistry registry) {
     registry.gauge("candlebus_bridge_sockets", bridges,
@@ -38,6 +41,12 @@ public final class HttpShared {
 
   LoginThrottle throttle() {
     return throttle;
+  }
+
+  /** The live indicators registered over all the node's bridges; made by the first instance (same limits in all). */
+  IndicatorQuota indicatorQuota(LimitSettings limits) {
+    return indicatorQuota.updateAndGet(q -> q != null ? q
+        : new IndicatorQuota(limits.indicatorMaxFeedsPerUser(), limits.indicatorMaxFeeds()));
   }
 
   void add(MarketBridge bridge) {
