@@ -288,26 +288,15 @@ final class IndicatorFeeds {
     if (computing) {
       return null;
     }
-    for (Iterator<Feed> it = lane.iterator(); it.hasNext(); ) {
-      Feed f = it.next();
-      if (f.gone) {
-        it.remove();
-        continue;
-      }
-      boolean close = !f.closes.isEmpty();
-      if (!close && f.last != NEVER && now - f.last < minGapMs) {
-        continue;
-      }
-      it.remove();
-      f.inLane = false;
+    for (Feed f = takeDue(now); f != null; f = takeDue(now)) {
       NavigableMap<Long, Candle> upTo = f.series.candles;
-      if (close) {
+      if (!f.closes.isEmpty()) {
         long openTime = f.closes.pollFirst();
         if (upTo.containsKey(openTime)) {
           f.fresh &= upTo.lastKey() > openTime; // else this value is the newest's too
           upTo = upTo.headMap(openTime, true);
         } else {
-          upTo = Collections.emptyNavigableMap();
+          upTo = Collections.emptyNavigableMap(); // trimmed already: too late for it
         }
       } else {
         f.fresh = false;
@@ -316,11 +305,25 @@ final class IndicatorFeeds {
       if (f.fresh || !f.closes.isEmpty()) {
         enqueue(f);
       }
-      if (upTo.isEmpty()) {
-        continue; // nothing to value (no candle yet, or that one already trimmed)
+      if (!upTo.isEmpty()) {
+        computing = true;
+        return new Job(f, tail(upTo, f.needs));
       }
-      computing = true;
-      return new Job(f, tail(upTo, f.needs));
+    }
+    return null;
+  }
+
+  /** Out of the lane: the first feed in turn due by {@code now}, or null. */
+  private Feed takeDue(long now) {
+    for (Iterator<Feed> it = lane.iterator(); it.hasNext(); ) {
+      Feed f = it.next();
+      if (f.gone || !f.closes.isEmpty() || f.last == NEVER || now - f.last >= minGapMs) {
+        it.remove();
+        f.inLane = false;
+        if (!f.gone) {
+          return f;
+        }
+      }
     }
     return null;
   }

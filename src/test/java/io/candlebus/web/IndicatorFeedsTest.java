@@ -188,6 +188,21 @@ class IndicatorFeedsTest {
   }
 
   @Test
+  void aCloseTrimmedAwayBeforeItsTurnIsSkippedAndTheNewestStillComputed() {
+    feeds.watch(at("BTCUSDT", "sma:2")); // keeps 4 candles
+    feeds.watch(at("BTCUSDT", "sma:1"));
+    feeds.read(feeds.nextRead(), stored("BTCUSDT", -1, 10));
+    assertThat(drain(0)).hasSize(2);
+    feeds.candle(candle("BTCUSDT", 0, "101", true));
+    for (int m = 1; m <= 4; m++) {
+      feeds.candle(candle("BTCUSDT", m, "102", false)); // minute 0 falls out of the series
+    }
+    assertThat(drain(1)).as("too late for minute 0's value, too soon for the newest").isEmpty();
+    IndicatorFeeds.Job newest = feeds.nextJob(1 + GAP);
+    assertThat(newest.candles().get(newest.candles().size() - 1).openTime()).isEqualTo(T0 + 4 * 60_000);
+  }
+
+  @Test
   void aFeedValuesTheNewestCandlesItNeedsAsTheRouteReadsThem() {
     feeds.watch(at("BTCUSDT", "rsi:14"));
     feeds.watch(at("BTCUSDT", "sma:5"));
