@@ -136,7 +136,7 @@ public final class Gateway {
       }
     }
     if (config.role().serves()) {
-      HttpShared shared = new HttpShared(registry);
+      HttpShared shared = new HttpShared(registry, config.limits());
       g.http = shared;
       // one listening socket, one event loop per instance, each with its own bridge
       chain = chain.compose(v -> g.add(new IndicatorFeedVerticle(registry)))

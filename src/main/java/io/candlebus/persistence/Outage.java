@@ -1,5 +1,6 @@
 package io.candlebus.persistence;
 
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
 import java.time.Instant;
 
@@ -13,9 +14,13 @@ final class Outage {
 
   /**
    * Whether a failure says PostgreSQL cannot be used (refused or lost connections, shutdown, a database that
-   * does not allow connections...), rather than refusing one statement (bad data, a constraint, a conflict).
+   * does not allow connections...), rather than refusing one statement (bad data, a constraint, a conflict) or
+   * one request beyond what the pool lets wait ({@link #isOverload}).
    */
   static boolean isConnectionFailure(Throwable err) {
+    if (isOverload(err)) {
+      return false;
+    }
     if (err instanceof PgException pg) {
       String state = pg.getSqlState();
       if (state == null || state.length() < 2) {
@@ -26,6 +31,15 @@ final class Outage {
           || type.equals("42") || type.equals("P0"));
     }
     return !(err instanceof IllegalArgumentException);
+  }
+
+  /**
+   * Whether the pool refused a request because its wait queue was full: PostgreSQL answers, its connections are
+   * all busy. Only that request fails; marking an outage would fail everyone's and readiness. (vertx-core's
+   * pool, which the SQL client's uses, fails a waiter beyond {@code maxWaitQueueSize} with this exception.)
+   */
+  static boolean isOverload(Throwable err) {
+    return err instanceof ConnectionPoolTooBusyException;
   }
 
   /** Starts (or continues) an outage. */

@@ -311,7 +311,13 @@ public final class PersistenceVerticle extends VerticleBase {
     }
     store.ping()
         .onSuccess(v -> msg.reply(new JsonObject()))
-        .onFailure(err -> fail(msg, STORE_FAILED, "", err));
+        .onFailure(err -> {
+          if (Outage.isOverload(err)) {
+            msg.reply(new JsonObject().put("busy", true)); // it answers, all connections at work: still ready
+          } else {
+            fail(msg, STORE_FAILED, "", err);
+          }
+        });
   }
 
   /** While PostgreSQL is down, requests are answered at once with the reason instead of waiting for timeouts. */
@@ -324,10 +330,15 @@ public final class PersistenceVerticle extends VerticleBase {
     return false;
   }
 
-  /** A connection failure is answered as UNAVAILABLE with the outage's reason. */
+  /**
+   * A connection failure is answered as UNAVAILABLE with the outage's reason; a request beyond the pool's wait
+   * queue as UNAVAILABLE too (try again), without an outage.
+   */
   private void fail(Message<Object> msg, int code, String prefix, Throwable err) {
     observe(err);
-    if (code == STORE_FAILED && Outage.isConnectionFailure(err)) {
+    if (code == STORE_FAILED && Outage.isOverload(err)) {
+      msg.fail(UNAVAILABLE, "PostgreSQL is busy, try again: " + err.getMessage());
+    } else if (code == STORE_FAILED && Outage.isConnectionFailure(err)) {
       String down = unavailable();
       msg.fail(UNAVAILABLE, down != null ? down : "PostgreSQL does not answer: " + err.getMessage());
     } else {

@@ -122,8 +122,8 @@ final class UserRequests {
       }
       LOG.warn("{} failed: {}", msg.address(), err.toString());
       failures.accept(err);
-      msg.fail(Outage.isConnectionFailure(err) ? PersistenceVerticle.UNAVAILABLE : PersistenceVerticle.STORE_FAILED,
-          err.getMessage());
+      boolean tryAgain = Outage.isConnectionFailure(err) || Outage.isOverload(err);
+      msg.fail(tryAgain ? PersistenceVerticle.UNAVAILABLE : PersistenceVerticle.STORE_FAILED, err.getMessage());
     });
   }
 

@@ -1,5 +1,6 @@
 package io.candlebus.web;
 
+import io.candlebus.config.LimitSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -7,8 +8,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What the instances of {@link HttpVerticle} on one node share: the login throttle (a password guesser gets no
- * more tries by landing on another event loop), the carried symbols, the first-start check for an admin, the bridge gauges summed
- * over the instances, and the bound port.
+ * more tries by landing on another event loop), the carried symbols, the first-start check for an admin, the
+ * counts the node's caps apply to (connections, live indicators), the bridge gauges summed over the instances,
+ * and the bound port.
  */
 public final class HttpShared {
   private final LoginThrottle throttle = new LoginThrottle();
@@ -18,8 +20,11 @@ public final class HttpShared {
   private volatile int port = -1;
   /** The node's open connections, which its caps apply to. */
   private final ConnectionCounts connections = new ConnectionCounts();
+  /** The live indicators registered over all the node's bridges. */
+  private final IndicatorQuota indicatorQuota;
 
-  public HttpShared(MeterRegistry registry) {
+  public HttpShared(MeterRegistry registry, LimitSettings limits) {
+    indicatorQuota = new IndicatorQuota(limits.indicatorMaxFeedsPerUser(), limits.indicatorMaxFeeds());
     registry.gauge("candlebus_bridge_sockets", bridges,
         bs -> bs.stream().mapToInt(MarketBridge::sockets).sum());
     registry.gauge("candlebus_bridge_queued_max", bridges,
@@ -45,6 +50,10 @@ public final class HttpShared {
 
   ConnectionCounts connections() {
     return connections;
+  }
+
+  IndicatorQuota indicatorQuota() {
+    return indicatorQuota;
   }
 
   void add(MarketBridge bridge) {

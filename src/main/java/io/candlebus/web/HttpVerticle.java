@@ -74,7 +74,7 @@ public final class HttpVerticle extends VerticleBase {
     vertx.eventBus().<JsonArray>consumer(Addresses.SYMBOLS_CHANGED, m -> carry.accept(m.body()));
     vertx.eventBus().<JsonArray>request(Addresses.SYMBOLS_CARRIED, null)
         .onSuccess(m -> carry.accept(m.body())); // added before this node started; none on failure
-    bridge = new MarketBridge(vertx, config, registry, carried);
+    bridge = new MarketBridge(vertx, config, registry, carried, shared.indicatorQuota());
     bridge.start(context);
     shared.add(bridge);
     ConnectionGuard guard = new ConnectionGuard(vertx, config.limits(), registry, shared.connections());

@@ -5,11 +5,11 @@ import io.candlebus.MarketJson;
 import io.candlebus.domain.Candle;
 import io.candlebus.domain.Decimals;
 import io.candlebus.indicators.IndicatorEngine;
-import io.candlebus.indicators.IndicatorSeries;
 import io.candlebus.persistence.CandlePages;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -27,135 +27,127 @@ import org.slf4j.LoggerFactory;
  * of its browsers is registered there ({@link Addresses#INDICATORS_INTEREST} from the bridges): the warm-up from
  * stored candles, then every change of the candle, at most every {@value #MIN_GAP_MS} ms, and each closed candle.
  * Published local-only: every node serving browsers computes for its own, so two edges never deliver twice.
+ *
+ * <p>However many feeds browsers ask for, what they cost is bounded ({@link IndicatorFeeds} keeps the books): one
+ * candle series and one event-bus consumer per symbol and interval; at most {@value #MAX_READS} warm-up reads at
+ * once on the node, so they cannot fill PostgreSQL's pool; one computation at a time on one worker thread of its
+ * own, the feeds due taken in turn.
  */
 public final class IndicatorFeedVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(IndicatorFeedVerticle.class);
   static final long MIN_GAP_MS = 250;
+  static final int MAX_READS = 2;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final MeterRegistry registry;
-  private final Map<String, Feed> feeds = new HashMap<>();
+  private final IndicatorFeeds feeds = new IndicatorFeeds(MAX_READS, MIN_GAP_MS);
+  /** Per series ("SYMBOL interval"), its candles' consumer. */
+  private final Map<String, MessageConsumer<JsonObject>> candles = new HashMap<>();
+  private WorkerExecutor lane;
+  private long wakeTimer = -1;
+  private long wakeAt;
 
   public IndicatorFeedVerticle(MeterRegistry registry) {
     this.registry = registry;
   }
 
-  /** One watched indicator: its browsers (counted over the bridges), candles and pending computation. */
-  private final class Feed {
-    final IndicatorAddress at;
-    final IndicatorSeries series;
-    int watchers = 1;
-    MessageConsumer<JsonObject> candles;
-    boolean loaded;
-    long timer = -1;
-    final List<Candle> early = new ArrayList<>(); // live candles heard while the stored ones load
-
-    Feed(IndicatorAddress at) {
-      this.at = at;
-      this.series = new IndicatorSeries(at.interval(), at.spec().warmup() + 2);
-    }
-  }
-
   @Override
   public Future<?> start() {
-    registry.gauge("candlebus_indicator_feeds", feeds, Map::size);
+    lane = vertx.createSharedWorkerExecutor("candlebus-indicators", 1);
+    registry.gauge("candlebus_indicator_feeds", feeds, IndicatorFeeds::feeds);
     return vertx.eventBus().<JsonObject>localConsumer(Addresses.INDICATORS_INTEREST, this::handleInterest)
         .completion();
   }
 
+  @Override
+  public Future<?> stop() {
+    return lane.close();
+  }
+
   private void handleInterest(Message<JsonObject> m) {
-    String address = m.body().getString("address");
     boolean watch = m.body().getBoolean("watch", false);
-    Feed f = feeds.get(address);
-    if (watch && f != null) {
-      f.watchers++;
-    } else if (watch) {
-      IndicatorAddress.parse(address).ifPresent(at -> open(address, at));
-    } else if (f != null && --f.watchers == 0) {
-      close(address, f);
-    }
-  }
-
-  private void open(String address, IndicatorAddress at) {
-    Feed f = new Feed(at);
-    feeds.put(address, f);
-    f.candles = vertx.eventBus().consumer(Addresses.candle(at.symbol(), at.interval()), c -> handleCandle(f, c));
-    loadStored(f, 1);
-  }
-
-  private void close(String address, Feed f) {
-    feeds.remove(address);
-    f.candles.unregister();
-    vertx.cancelTimer(f.timer);
-  }
-
-  /**
-   * The newest stored candles, enough for the warm-up; retried while PostgreSQL does not answer. Read again after a
-   * hole (a candle that closed before the feed opened, not yet stored when it was read).
-   */
-  private void loadStored(Feed f, int attempt) {
-    CandlePages.before(vertx, f.at.symbol(), f.at.interval(), CandlePages.NEWEST,
-        f.series.capacity()).onSuccess(rows -> {
-      if (feeds.get(f.at.address()) != f) {
-        return; // closed meanwhile
+    IndicatorAddress.parse(m.body().getString("address")).ifPresent(at -> {
+      String series = at.symbol() + " " + at.interval().code();
+      if (watch && feeds.watch(at)) {
+        candles.put(series, vertx.eventBus().consumer(Addresses.candle(at.symbol(), at.interval()),
+            this::handleCandle));
+      } else if (!watch && feeds.unwatch(at)) {
+        candles.remove(series).unregister();
       }
-      rows.forEach(r -> f.series.put(MarketJson.candle(r)));
-      f.early.forEach(f.series::put);
-      f.early.clear();
-      f.loaded = true;
-      compute(f);
-    }).onFailure(e -> {
-      log.debug("indicator {}: stored candles not read ({}), retrying", f.at.address(), e.getMessage());
-      vertx.setTimer(Math.min(5_000, 250L << Math.min(attempt, 4)), id -> {
-        if (feeds.get(f.at.address()) == f) {
-          loadStored(f, attempt + 1);
-        }
-      });
     });
+    startReads();
+    pump();
   }
 
-  private void handleCandle(Feed f, Message<JsonObject> m) {
-    Candle c = MarketJson.candle(m.body());
-    if (!f.loaded) {
-      f.early.add(c);
-      return;
-    }
-    if (!f.series.put(c) && c.closed()) {
-      loadStored(f, 1); // computes once read
-      return;
-    }
-    if (c.closed()) {
-      vertx.cancelTimer(f.timer);
-      f.timer = -1;
-      compute(f);
-    } else if (f.timer < 0) {
-      f.timer = vertx.setTimer(MIN_GAP_MS, id -> {
-        f.timer = -1;
-        compute(f);
+  private void handleCandle(Message<JsonObject> m) {
+    feeds.candle(MarketJson.candle(m.body()));
+    startReads();
+    pump();
+  }
+
+  /** Starts the reads waiting, as far as the node's bound allows; each one's end starts the next. */
+  private void startReads() {
+    for (IndicatorFeeds.Read r = feeds.nextRead(); r != null; r = feeds.nextRead()) {
+      IndicatorFeeds.Read read = r;
+      CandlePages.before(vertx, r.symbol(), r.interval(), CandlePages.NEWEST, r.count()).onComplete(ar -> {
+        if (ar.succeeded()) {
+          List<Candle> stored = new ArrayList<>(ar.result().size());
+          ar.result().forEach(row -> stored.add(MarketJson.candle(row)));
+          feeds.read(read, stored);
+        } else {
+          long delay = feeds.readFailed(read);
+          log.debug("indicators {} {}: stored candles not read ({}), retrying in {} ms", read.symbol(),
+              read.interval().code(), ar.cause().getMessage(), delay);
+          if (delay > 0) {
+            vertx.setTimer(delay, id -> {
+              feeds.retry(read);
+              startReads();
+            });
+          }
+        }
+        startReads();
+        pump();
       });
     }
   }
 
-  /** The newest candle's values, off the event loop, in order; published local-only. */
-  private void compute(Feed f) {
-    List<Candle> candles = f.series.snapshot();
-    if (candles.isEmpty()) {
+  /** Hands the next value due to the lane, or wakes up when one will be. */
+  private void pump() {
+    long now = System.currentTimeMillis();
+    IndicatorFeeds.Job job = feeds.nextJob(now);
+    if (job == null) {
+      long at = feeds.nextJobAt(now);
+      if (at >= 0 && (wakeTimer < 0 || at < wakeAt)) {
+        vertx.cancelTimer(wakeTimer);
+        wakeAt = at;
+        wakeTimer = vertx.setTimer(Math.max(1, at - now), id -> {
+          wakeTimer = -1;
+          pump();
+        });
+      }
       return;
     }
-    Candle last = candles.get(candles.size() - 1);
-    vertx.executeBlocking(() -> IndicatorEngine.compute(candles, f.at.spec(), candles.size() - 1).get(0), true)
-        .onSuccess(p -> {
-          if (feeds.get(f.at.address()) != f) {
-            return;
+    List<Candle> input = job.candles();
+    lane.executeBlocking(() -> IndicatorEngine.compute(input, job.at().spec(), input.size() - 1).get(0))
+        .onComplete(ar -> {
+          if (feeds.computed(job)) {
+            if (ar.succeeded()) {
+              publish(job.at(), ar.result(), input.get(input.size() - 1).closed());
+            } else {
+              log.warn("indicator {} not computed: {}", job.at().address(), ar.cause().toString());
+            }
           }
-          JsonObject out = new JsonObject().put("symbol", f.at.symbol()).put("interval", f.at.interval().code())
-              .put("name", f.at.spec().key()).put("time", p.time()).put("closed", last.closed());
-          for (String field : f.at.spec().fields()) {
-            BigDecimal v = p.values().get(field);
-            out.put(field, v == null ? null : Decimals.plain(v));
-          }
-          vertx.eventBus().publish(f.at.address(), out, LOCAL);
-        })
-        .onFailure(e -> log.warn("indicator {} not computed: {}", f.at.address(), e.toString()));
+          pump();
+        });
+  }
+
+  private void publish(IndicatorAddress at, IndicatorEngine.Point p, boolean closed) {
+    JsonObject out = new JsonObject().put("symbol", at.symbol()).put("interval", at.interval().code())
+        .put("name", at.spec().key()).put("time", p.time()).put("closed", closed);
+    for (String field : at.spec().fields()) {
+      BigDecimal v = p.values().get(field);
+      out.put(field, v == null ? null : Decimals.plain(v));
+    }
+    vertx.eventBus().publish(at.address(), out, LOCAL);
   }
 }

@@ -56,6 +56,8 @@ final class MarketBridge {
   private final List<BridgeClient> dirty = new ArrayList<>();
   private boolean flushScheduled;
   private final BridgeClient.Counters counters;
+  private final IndicatorQuota indicatorQuota;
+  private final MeterRegistry registry;
   private Context context;
   private Thread thread;
   /** Read by the metrics scrape on another thread. */
@@ -64,9 +66,12 @@ final class MarketBridge {
 
   private record Fanout(MessageConsumer<Object> consumer, BridgeClient.Kind kind, Set<BridgeClient> clients) {}
 
-  MarketBridge(Vertx vertx, CandlebusConfig config, MeterRegistry registry, CarriedSymbols carried) {
+  MarketBridge(Vertx vertx, CandlebusConfig config, MeterRegistry registry, CarriedSymbols carried,
+      IndicatorQuota indicatorQuota) {
     this.vertx = vertx;
     this.carried = carried;
+    this.indicatorQuota = indicatorQuota;
+    this.registry = registry;
     this.intervals = config.intervals();
     allowedMarketAddresses.add(Addresses.MARKET_STATUS);
     if (config.tickers().enabled()) {
@@ -249,7 +254,18 @@ final class MarketBridge {
       c.error("address_already_registered");
       return;
     }
+    Refusal refused = isIndicator(address) ? indicatorQuota.acquire(c.username, address) : null;
+    if (refused != null) {
+      c.registrations.remove(address);
+      refused.count(registry);
+      c.error(indicatorQuota.reason(refused));
+      return;
+    }
     fanouts.computeIfAbsent(address, this::subscribe).clients().add(c);
+  }
+
+  private static boolean isIndicator(String address) {
+    return address.startsWith(Addresses.MARKET_INDICATOR_PREFIX);
   }
 
   /** The node computes a live indicator while a bridge has browsers on its address. */
@@ -300,6 +316,9 @@ final class MarketBridge {
   }
 
   private void leave(BridgeClient c, String address) {
+    if (isIndicator(address)) {
+      indicatorQuota.release(c.username, address);
+    }
     Fanout f = fanouts.get(address);
     if (f != null && f.clients().remove(c) && f.clients().isEmpty()) {
       fanouts.remove(address);
