@@ -1,0 +1,103 @@
+package io.candlebus.web;
+
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The bridge's hot path on its own, one thread: a turn of the bridge's loop offering {@code burst} trades to a
+ * browser that keeps up, then flushing it (as {@code MarketBridge} does per turn), into a transport that takes
+ * everything. One operation = one trade offered and handed on. In this package because the client is not public.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgs = {"-Xmx1g"})
+public class BridgeClientBenchmark {
+  private static final String ADDRESS = "market.trade.BTCUSDT";
+  private static final int DISTINCT = 1_024;
+
+  /** Trades per turn: 1 at a quiet market, 16 in a burst. */
+  @Param({"1", "16"})
+  public int burst;
+
+  private Vertx vertx;
+  private BridgeClient client;
+  private Outbound[] trades;
+  private int next;
+  private Blackhole sink;
+
+  @Setup(Level.Trial)
+  public void setUp(Blackhole bh) {
+    sink = bh;
+    vertx = Vertx.vertx();
+    BridgeClient.Counters counters = new BridgeClient.Counters() {
+      @Override
+      public void delivered(int n) {
+        sink.consume(n);
+      }
+
+      @Override
+      public void droppedTrade() {}
+
+      @Override
+      public void conflatedCandle() {}
+    };
+    client = new BridgeClient(new KeepingUp(), "bench", vertx.getOrCreateContext(), counters, 0);
+    trades = new Outbound[DISTINCT];
+    for (int i = 0; i < DISTINCT; i++) {
+      trades[i] = Outbound.of("{\"type\":\"rec\",\"address\":\"" + ADDRESS + "\",\"body\":{\"symbol\":\"BTCUSDT\","
+          + "\"tradeId\":" + (1_000_000 + i) + ",\"price\":\"50123.45\",\"qty\":\"0.0123\",\"time\":" + i + "}}");
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    vertx.close();
+  }
+
+  @Benchmark
+  public void offerAndFlush() {
+    for (int i = 0; i < burst; i++) {
+      client.offer(BridgeClient.Kind.TRADE, ADDRESS, trades[next++ & (DISTINCT - 1)]);
+    }
+    client.flush();
+  }
+
+  /** A transport that always takes more; it looks at each message as a real one would read its literal. */
+  private final class KeepingUp implements BridgeClient.Sink {
+    @Override
+    public boolean writable() {
+      return true;
+    }
+
+    @Override
+    public void whenWritable(Runnable r) {}
+
+    @Override
+    public void write(Outbound[] messages, int n, Runnable done) {
+      for (int i = 0; i < n; i++) {
+        sink.consume(messages[i].literal());
+      }
+      done.run();
+    }
+
+    @Override
+    public void close() {}
+  }
+}
