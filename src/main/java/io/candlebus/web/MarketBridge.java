@@ -11,13 +11,16 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -56,6 +59,9 @@ final class MarketBridge {
   private final List<BridgeClient> dirty = new ArrayList<>();
   private boolean flushScheduled;
   private final BridgeClient.Counters counters;
+  private final MeterRegistry registry;
+  /** The board's frames and every market's newest entry, for browsers too slow for each frame. */
+  private final BoardFrames board = new BoardFrames();
   private Context context;
   private Thread thread;
   /** Read by the metrics scrape on another thread. */
@@ -67,6 +73,7 @@ final class MarketBridge {
   MarketBridge(Vertx vertx, CandlebusConfig config, MeterRegistry registry, CarriedSymbols carried) {
     this.vertx = vertx;
     this.carried = carried;
+    this.registry = registry;
     this.intervals = config.intervals();
     allowedMarketAddresses.add(Addresses.MARKET_STATUS);
     if (config.tickers().enabled()) {
@@ -76,6 +83,12 @@ final class MarketBridge {
     Counter delivered = registry.counter("candlebus_bridge_messages_total");
     Counter dropped = registry.counter("candlebus_bridge_dropped_trades_total");
     Counter conflated = registry.counter("candlebus_bridge_conflated_candles_total");
+    Map<BridgeClient.Kind, Counter> conflatedOther = new EnumMap<>(BridgeClient.Kind.class);
+    for (BridgeClient.Kind k : List.of(BridgeClient.Kind.INDICATOR, BridgeClient.Kind.DEPTH,
+        BridgeClient.Kind.STATUS, BridgeClient.Kind.TICKER)) {
+      conflatedOther.put(k, registry.counter("candlebus_bridge_conflated_total", "kind",
+          k.name().toLowerCase(Locale.ROOT)));
+    }
     this.counters = new BridgeClient.Counters() {
       @Override
       public void delivered(int n) {
@@ -88,8 +101,8 @@ final class MarketBridge {
       }
 
       @Override
-      public void conflatedCandle() {
-        conflated.increment();
+      public void conflated(BridgeClient.Kind kind) {
+        (kind == BridgeClient.Kind.CANDLE ? conflated : conflatedOther.get(kind)).increment();
       }
     };
   }
@@ -151,7 +164,7 @@ final class MarketBridge {
    * of messages.
    */
   void handleWebSocket(ServerWebSocket ws, String username) {
-    BridgeClient client = new BridgeClient(new BridgeClient.WebSocketSink(ws), username, context, counters,
+    BridgeClient client = new BridgeClient(new BridgeClient.WebSocketSink(ws, vertx), username, context, counters,
         System.currentTimeMillis());
     ws.textMessageHandler(text -> onBridge(() -> handleSockJsFrame(client, text)));
     ws.closeHandler(v -> onBridge(() -> handleClose(client)));
@@ -177,7 +190,6 @@ final class MarketBridge {
       }
     } catch (DecodeException e) {
       // as SockJS does: a broken frame ends the connection
-      c.sink.close();
       handleClose(c);
     }
   }
@@ -231,7 +243,11 @@ final class MarketBridge {
   private void flushDirty() {
     flushScheduled = false;
     for (BridgeClient c : dirty) {
-      c.flush();
+      if (c.closed) {
+        handleClose(c); // it closed itself for its bound, in a fanout: let go of it now
+      } else {
+        c.flush();
+      }
     }
     dirty.clear();
   }
@@ -267,24 +283,33 @@ final class MarketBridge {
   }
 
   private Fanout subscribe(String address) {
-    BridgeClient.Kind kind = address.startsWith(Addresses.MARKET_TRADE_PREFIX) ? BridgeClient.Kind.TRADE
-        : address.startsWith(Addresses.MARKET_CANDLE_PREFIX) ? BridgeClient.Kind.CANDLE : BridgeClient.Kind.OTHER;
+    BridgeClient.Kind kind = BridgeClient.Kind.of(address);
     Set<BridgeClient> members = new HashSet<>();
     // created on the bridge's context, so its messages arrive there too
     MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, m -> {
       if (members.isEmpty()) {
         return;
       }
+      if (kind == BridgeClient.Kind.TICKER && m.body() instanceof JsonArray changed) {
+        BoardFrames.Frame frame = board.add(changed);
+        for (BridgeClient member : members) {
+          member.offerBoard(board, frame);
+          markDirty(member);
+        }
+        return;
+      }
       Outbound frame = Outbound.of(new JsonObject().put("type", "rec").put("address", address)
           .put("body", m.body()).encode());
-      boolean candle = kind == BridgeClient.Kind.CANDLE && m.body() instanceof JsonObject;
-      long openTime = candle ? ((JsonObject) m.body()).getLong("openTime", 0L) : 0;
-      boolean isClosed = candle && ((JsonObject) m.body()).getBoolean("closed", false);
+      // a candle's window starts at openTime, an indicator value's at time
+      boolean windowed = kind.windowed() && m.body() instanceof JsonObject;
+      long time = windowed ? ((JsonObject) m.body()).getLong(kind == BridgeClient.Kind.CANDLE ? "openTime" : "time",
+          0L) : 0;
+      boolean isClosed = windowed && ((JsonObject) m.body()).getBoolean("closed", false);
       for (BridgeClient member : members) {
-        if (candle) {
-          member.offerCandle(address, frame, openTime, isClosed);
+        if (windowed) {
+          member.offerLatest(kind, address, frame, time, isClosed);
         } else {
-          member.offer(kind == BridgeClient.Kind.CANDLE ? BridgeClient.Kind.OTHER : kind, address, frame);
+          member.offer(kind, address, frame);
         }
         markDirty(member);
       }
@@ -308,16 +333,18 @@ final class MarketBridge {
     }
   }
 
+  /** Lets go of a socket, once: the browser closed it, stopped pinging, or it closed itself for a bound. */
   private void handleClose(BridgeClient c) {
-    if (c.closed) {
+    if (!clients.remove(c)) {
       return;
     }
     c.registrations.forEach(a -> leave(c, a));
     c.registrations.clear();
-    c.close();
-    clients.remove(c);
-    webSockets.remove(c);
-    dirty.remove(c);
+    c.close(BridgeClient.CLOSE_GO_AWAY, "Go away!");
+    if (c.refusal() != null) {
+      c.refusal().count(registry);
+    }
+    webSockets.remove(c); // left in dirty: flushing a closed client does nothing
     sockets = clients.size();
   }
 

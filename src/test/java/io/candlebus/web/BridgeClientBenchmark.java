@@ -56,7 +56,7 @@ public class BridgeClientBenchmark {
       public void droppedTrade() {}
 
       @Override
-      public void conflatedCandle() {}
+      public void conflated(BridgeClient.Kind kind) {}
     };
     client = new BridgeClient(new KeepingUp(), "bench", vertx.getOrCreateContext(), counters, 0);
     trades = new Outbound[DISTINCT];
@@ -98,6 +98,6 @@ public class BridgeClientBenchmark {
     }
 
     @Override
-    public void close() {}
+    public void close(int code, String reason) {}
   }
 }
