@@ -93,12 +93,16 @@ final class BridgeClient {
   long lastPing;
   boolean closed;
   boolean dirty;
+  /** Inbound frames that were garbage (not JSON, no type or address...), over the socket's life. */
+  int garbageFrames;
 
   private final Context context;
   private final Counters counters;
   private final PendingMessages pending;
   /** The bound it closed itself for, or null. */
   private Refusal refusal;
+  /** Whether the inbound frame being handled earned its error frame already. */
+  private boolean frameErred;
   /** One per event loop: a batch is handed to the sink and copied out before flush goes on. */
   private static final ThreadLocal<Outbound[]> BATCH = ThreadLocal.withInitial(() -> new Outbound[MAX_BATCH]);
   /** Error frames are a handful of constants: encoded once. */
@@ -168,11 +172,20 @@ final class BridgeClient {
     }
   }
 
-  /** Sends an error frame (vertx-eventbus.js calls the page's onerror). */
+  /** A new inbound frame is handled: it may earn one error frame. */
+  void startFrame() {
+    frameErred = false;
+  }
+
+  /**
+   * Sends an error frame (vertx-eventbus.js calls the page's onerror), the first of the inbound frame only: a
+   * frame of thousands of bad messages earns one.
+   */
   void error(String body) {
-    if (closed) {
+    if (closed || frameErred) {
       return;
     }
+    frameErred = true;
     offerUrgent(ERRORS.computeIfAbsent(body, b -> Outbound.of(new JsonObject().put("type", "err").put("body", b)
         .encode())));
   }

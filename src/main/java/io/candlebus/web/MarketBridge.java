@@ -47,6 +47,8 @@ final class MarketBridge {
   static final int MAX_REGISTRATIONS = 1_000;
   static final int MAX_ADDRESS_LENGTH = 200;
   static final long QUEUED_GAUGE_MS = 1_000;
+  /** Garbage frames (not JSON, no type or address, an unknown type) a socket may send before it is closed. */
+  static final int MAX_GARBAGE_FRAMES = 3;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final Vertx vertx;
@@ -152,7 +154,8 @@ final class MarketBridge {
     }
     BridgeClient client = new BridgeClient(new BridgeClient.SessionSink(socket, context), username, context,
         counters, System.currentTimeMillis());
-    socket.handler(data -> onBridge(() -> handleData(client, data.toString())));
+    // SockJS hands its messages one by one: each is a frame here
+    socket.handler(data -> onBridge(() -> handleFrame(client, data.toString())));
     socket.endHandler(v -> onBridge(() -> handleClose(client)));
     socket.exceptionHandler(e -> onBridge(() -> handleClose(client)));
     onBridge(() -> added(client, false));
@@ -174,29 +177,59 @@ final class MarketBridge {
   }
 
   private void handleSockJsFrame(BridgeClient c, String text) {
-    if (text.isEmpty() || text.equals("[]")) {
+    if (c.closed || text.isEmpty() || text.equals("[]")) {
       return;
     }
+    Object parsed;
     try {
-      Object parsed = io.vertx.core.json.Json.decodeValue(text);
-      if (parsed instanceof String one) {
-        handleData(c, one);
-      } else if (parsed instanceof io.vertx.core.json.JsonArray many) {
-        for (Object m : many) {
-          handleData(c, String.valueOf(m));
-        }
-      } else {
-        throw new DecodeException("not a SockJS frame");
-      }
+      parsed = io.vertx.core.json.Json.decodeValue(text);
     } catch (DecodeException e) {
+      parsed = null;
+    }
+    if (parsed instanceof String one) {
+      handleFrame(c, one);
+    } else if (parsed instanceof io.vertx.core.json.JsonArray many) {
+      c.startFrame();
+      for (int i = 0; i < many.size() && !c.closed; i++) {
+        if (!handleData(c, String.valueOf(many.getValue(i)))) {
+          garbage(c); // and the rest of the frame is not read: a page sends none
+          return;
+        }
+      }
+    } else {
       // as SockJS does: a broken frame ends the connection
-      handleClose(c);
+      refuse(c, Refusal.BRIDGE_GARBAGE, "not a SockJS frame");
     }
   }
 
-  private void handleData(BridgeClient c, String data) {
+  /** One message as a frame of its own. */
+  private void handleFrame(BridgeClient c, String data) {
+    c.startFrame();
+    if (!handleData(c, data)) {
+      garbage(c);
+    }
+  }
+
+  /** A frame of garbage: answered once (its first error), and one too many closes the socket. */
+  private void garbage(BridgeClient c) {
+    if (++c.garbageFrames >= MAX_GARBAGE_FRAMES) {
+      refuse(c, Refusal.BRIDGE_GARBAGE, c.garbageFrames + " frames that are not the bridge's protocol");
+    }
+  }
+
+  private void refuse(BridgeClient c, Refusal why, String detail) {
+    log.debug("bridge: closing the socket of {}: {}", c.username, detail);
+    c.refuse(why, why.label() + ": " + detail);
+    handleClose(c);
+  }
+
+  /**
+   * Handles one message, its errors answered once per frame; false when it is not the bridge's protocol at all
+   * (not JSON, no type, no address, an unknown type): a page never sends that. A refused register is not garbage.
+   */
+  private boolean handleData(BridgeClient c, String data) {
     if (c.closed) {
-      return;
+      return true;
     }
     JsonObject msg;
     try {
@@ -204,18 +237,21 @@ final class MarketBridge {
     } catch (DecodeException | ClassCastException e) {
       c.error("invalid_json");
       markDirty(c);
-      return;
+      return false;
     }
     String type = msg.getString("type", null);
     String address = msg.getValue("address") instanceof String a ? a : null;
     c.lastPing = System.currentTimeMillis();
     if ("ping".equals(type)) {
-      return;
+      return true;
     }
+    boolean garbage = false;
     if (type == null) {
       c.error("missing_type");
+      garbage = true;
     } else if (address == null) {
       c.error("missing_address");
+      garbage = true;
     } else if ("register".equals(type)) {
       register(c, address);
     } else if ("unregister".equals(type)) {
@@ -224,8 +260,10 @@ final class MarketBridge {
       c.error("access_denied"); // browsers may listen, never talk to the bus
     } else {
       c.error("invalid_type");
+      garbage = true;
     }
     markDirty(c);
+    return !garbage;
   }
 
   /** Flushes every client that got messages, once per turn of the bridge's event loop. */

@@ -267,6 +267,24 @@ class BridgeClientTest {
   }
 
   @Test
+  void aFrameEarnsOneErrorFrameHoweverManyOfItsMessagesAreBad(Vertx vertx) {
+    Transport t = new Transport();
+    BridgeClient c = new BridgeClient(t, "alice", vertx.getOrCreateContext(), counters, 0);
+    c.startFrame();
+    for (int i = 0; i < 16_000; i++) {
+      c.error("invalid_json");
+    }
+    c.startFrame();
+    c.error("access_denied");
+    c.error("access_denied");
+    assertThat(c.queued()).isEqualTo(2);
+    t.open = true;
+    c.flush();
+    assertThat(t.written).extracting(m -> new JsonObject(m).getString("body"))
+        .containsExactly("invalid_json", "access_denied");
+  }
+
+  @Test
   void literalsEscapeQuotesBackslashesAndNonAscii() {
     assertThat(Outbound.literal("{\"a\":\"b\\\\c\u00e9\u2028\"}"))
         .isEqualTo("\"{\\\"a\\\":\\\"b\\\\\\\\c\\u00e9\\u2028\\\"}\"");
