@@ -95,6 +95,8 @@ final class BridgeClient {
   boolean dirty;
   /** Inbound frames that were garbage (not JSON, no type or address...), over the socket's life. */
   int garbageFrames;
+  /** Its place in the node's socket counts, given back when it closes. */
+  BridgeSockets.Place place = BridgeSockets.Place.UNCOUNTED;
 
   private final Context context;
   private final Counters counters;

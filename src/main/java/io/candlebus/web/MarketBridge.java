@@ -2,6 +2,7 @@ package io.candlebus.web;
 
 import io.candlebus.Addresses;
 import io.candlebus.config.CandlebusConfig;
+import io.candlebus.config.LimitSettings;
 import io.candlebus.domain.Interval;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,6 +63,8 @@ final class MarketBridge {
   private boolean flushScheduled;
   private final BridgeClient.Counters counters;
   private final MeterRegistry registry;
+  private final BridgeSockets bridgeSockets;
+  private final LimitSettings limits;
   /** The board's frames and every market's newest entry, for browsers too slow for each frame. */
   private final BoardFrames board = new BoardFrames();
   private Context context;
@@ -72,10 +75,13 @@ final class MarketBridge {
 
   private record Fanout(MessageConsumer<Object> consumer, BridgeClient.Kind kind, Set<BridgeClient> clients) {}
 
-  MarketBridge(Vertx vertx, CandlebusConfig config, MeterRegistry registry, CarriedSymbols carried) {
+  MarketBridge(Vertx vertx, CandlebusConfig config, MeterRegistry registry, CarriedSymbols carried,
+      BridgeSockets bridgeSockets) {
     this.vertx = vertx;
     this.carried = carried;
     this.registry = registry;
+    this.bridgeSockets = bridgeSockets;
+    this.limits = config.limits();
     this.intervals = config.intervals();
     allowedMarketAddresses.add(Addresses.MARKET_STATUS);
     if (config.tickers().enabled()) {
@@ -144,7 +150,11 @@ final class MarketBridge {
     sockets = clients.size();
   }
 
-  /** A SockJS session (any transport but WebSocket), on its transport context; the gate checked the session. */
+  /**
+   * A SockJS session (any transport but WebSocket), on its transport context; the gate checked the session. One
+   * beyond the caps on sockets is told why in an {@code err} frame (SockJS's session transports close with
+   * "Go away!" whatever the reason), then closed.
+   */
   void handleSocket(SockJSSocket socket) {
     Session session = socket.webSession();
     String username = session == null ? null : session.get(AuthRoutes.USER);
@@ -152,8 +162,16 @@ final class MarketBridge {
       socket.close(3000, "not_logged_in");
       return;
     }
+    BridgeSockets.Place place = bridgeSockets.open(session.id(), username, limits);
+    if (place.refused() != null) {
+      place.refused().count(registry);
+      socket.write(new JsonObject().put("type", "err").put("body", place.reason()).encode())
+          .onComplete(ar -> socket.close(BridgeClient.CLOSE_REFUSED, place.reason()));
+      return;
+    }
     BridgeClient client = new BridgeClient(new BridgeClient.SessionSink(socket, context), username, context,
         counters, System.currentTimeMillis());
+    client.place = place;
     // SockJS hands its messages one by one: each is a frame here
     socket.handler(data -> onBridge(() -> handleFrame(client, data.toString())));
     socket.endHandler(v -> onBridge(() -> handleClose(client)));
@@ -166,9 +184,10 @@ final class MarketBridge {
    * logged-in user: {@code o} on open, {@code a[...]} frames, {@code h} heartbeats; the browser sends JSON arrays
    * of messages.
    */
-  void handleWebSocket(ServerWebSocket ws, String username) {
+  void handleWebSocket(ServerWebSocket ws, String username, BridgeSockets.Place place) {
     BridgeClient client = new BridgeClient(new BridgeClient.WebSocketSink(ws, vertx), username, context, counters,
         System.currentTimeMillis());
+    client.place = place;
     ws.textMessageHandler(text -> onBridge(() -> handleSockJsFrame(client, text)));
     ws.closeHandler(v -> onBridge(() -> handleClose(client)));
     ws.exceptionHandler(e -> onBridge(() -> handleClose(client)));
@@ -379,6 +398,7 @@ final class MarketBridge {
     c.registrations.forEach(a -> leave(c, a));
     c.registrations.clear();
     c.close(BridgeClient.CLOSE_GO_AWAY, "Go away!");
+    c.place.release();
     if (c.refusal() != null) {
       c.refusal().count(registry);
     }
