@@ -107,8 +107,9 @@ final class BridgeClient {
   private boolean frameErred;
   /** One per event loop: a batch is handed to the sink and copied out before flush goes on. */
   private static final ThreadLocal<Outbound[]> BATCH = ThreadLocal.withInitial(() -> new Outbound[MAX_BATCH]);
-  /** Error frames are a handful of constants: encoded once. */
+  /** Error frames are a handful of constants: encoded once (a body made of a message's text would not be). */
   private static final Map<String, Outbound> ERRORS = new ConcurrentHashMap<>();
+  private static final int MAX_KNOWN_ERRORS = 64;
   private boolean waiting;
 
   BridgeClient(Sink sink, String username, Context context, Counters counters, long now) {
@@ -188,8 +189,14 @@ final class BridgeClient {
       return;
     }
     frameErred = true;
-    offerUrgent(ERRORS.computeIfAbsent(body, b -> Outbound.of(new JsonObject().put("type", "err").put("body", b)
-        .encode())));
+    Outbound known = ERRORS.get(body);
+    if (known == null) {
+      known = Outbound.of(new JsonObject().put("type", "err").put("body", body).encode());
+      if (ERRORS.size() < MAX_KNOWN_ERRORS) {
+        ERRORS.putIfAbsent(body, known);
+      }
+    }
+    offerUrgent(known);
   }
 
   /** Hands what is queued to the transport while it takes more. */
