@@ -1,34 +1,66 @@
 package io.candlebus.web;
 
+import io.candlebus.Addresses;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One browser on the bridge, with a bounded outbound queue so a slow or stalled browser cannot hurt the others
- * or the heap: at most {@link #MAX_QUEUED} messages wait here, beyond what the transport holds (bounded too, see
- * {@link Sink}); candles are conflated to the newest per address; trades beyond the bound are dropped and
- * counted, and the browser is told how many it missed when it catches up. Confined to the bridge's context,
- * which flushes it once per turn, so the messages of a burst leave in one frame.
+ * One browser on the bridge, with bounded outbound queues so a slow or stalled browser cannot hurt the others or
+ * the heap, whatever kind of message it is registered on ({@link PendingMessages}; beyond what the transport holds,
+ * bounded too, see {@link Sink}): trades beyond {@link #MAX_QUEUED} are dropped and counted; candles, indicator
+ * values, books, the status and the board are conflated; alerts and error frames, which may be neither, wait up to
+ * {@link #MAX_URGENT}, beyond which the browser is closed ({@link Refusal#BRIDGE_QUEUE}). Confined to the bridge's
+ * context, which flushes it once per turn, so the messages of a burst leave in one frame.
  */
 final class BridgeClient {
   static final int MAX_IN_FLIGHT = 128;
   static final int MAX_QUEUED = 1_024;
+  /** Alerts and error frames waiting at most: a user's 200 alerts could all fire at once, twice. */
+  static final int MAX_URGENT = 512;
   /** Messages per SockJS frame at most on the WebSocket transport. */
   static final int MAX_BATCH = 256;
+  /** A close for a bound: SockJS's application range; the reason names the bound. */
+  static final int CLOSE_REFUSED = 4000;
+  static final int CLOSE_GO_AWAY = 3000;
 
   /** What kind of message, which decides what happens to it when the browser is slow. */
-  enum Kind { TRADE, CANDLE, OTHER }
+  enum Kind {
+    TRADE, CANDLE, INDICATOR, DEPTH, STATUS, TICKER, ALERT;
+
+    /** The kind of what is published on {@code address} (an address the bridge allows). */
+    static Kind of(String address) {
+      if (address.startsWith(Addresses.MARKET_TRADE_PREFIX)) {
+        return TRADE;
+      } else if (address.startsWith(Addresses.MARKET_CANDLE_PREFIX)) {
+        return CANDLE;
+      } else if (address.startsWith(Addresses.MARKET_INDICATOR_PREFIX)) {
+        return INDICATOR;
+      } else if (address.startsWith(Addresses.MARKET_DEPTH_PREFIX)) {
+        return DEPTH;
+      } else if (address.equals(Addresses.MARKET_STATUS)) {
+        return STATUS;
+      } else if (address.equals(Addresses.MARKET_TICKER)) {
+        return TICKER;
+      }
+      return ALERT; // alerts.<user>, and whatever else: delivered or the socket closed, never lost silently
+    }
+
+    /** Whether a message may end a window ({@code closed}), which the next window's must not conflate away. */
+    boolean windowed() {
+      return this == CANDLE || this == INDICATOR;
+    }
+  }
 
   /** Counts shared by all clients (metrics). */
   interface Counters {
@@ -36,7 +68,8 @@ final class BridgeClient {
 
     void droppedTrade();
 
-    void conflatedCandle();
+    /** A waiting message of {@code kind} replaced by a newer one. */
+    void conflated(Kind kind);
   }
 
   /** Where messages go: a SockJS session (any transport) or SockJS's WebSocket transport served directly. */
@@ -50,7 +83,8 @@ final class BridgeClient {
      * once they left or failed. */
     void write(Outbound[] messages, int n, Runnable done);
 
-    void close();
+    /** Closes with a SockJS close code and reason, at once when the browser does not read (nor would see it). */
+    void close(int code, String reason);
   }
 
   final Sink sink;
@@ -59,22 +93,24 @@ final class BridgeClient {
   long lastPing;
   boolean closed;
   boolean dirty;
+  /** Inbound frames that were garbage (not JSON, no type or address...), over the socket's life. */
+  int garbageFrames;
+  /** Its place in the node's socket counts, given back when it closes. */
+  BridgeSockets.Place place = BridgeSockets.Place.UNCOUNTED;
 
   private final Context context;
   private final Counters counters;
-  // Made when first needed and shared where they can be: most sockets are idle, and a node holds tens of
-  // thousands of them (an empty ArrayDeque and three maps are ~400 bytes, a batch array 1 KB per socket).
-  private ArrayDeque<Outbound> queue = EMPTY_QUEUE;
-  /** Per candle address the newest message; and the close of the window before it, never conflated away. */
-  private LinkedHashMap<String, PendingCandle> latestCandles;
-  private Map<String, Outbound> closedBefore;
-  private Map<String, Long> missed;
+  private final PendingMessages pending;
+  /** The bound it closed itself for, or null. */
+  private Refusal refusal;
+  /** Whether the inbound frame being handled earned its error frame already. */
+  private boolean frameErred;
   /** One per event loop: a batch is handed to the sink and copied out before flush goes on. */
   private static final ThreadLocal<Outbound[]> BATCH = ThreadLocal.withInitial(() -> new Outbound[MAX_BATCH]);
-  /** Read-only stand-in until the first message. */
-  private static final ArrayDeque<Outbound> EMPTY_QUEUE = new ArrayDeque<>(0);
+  /** Error frames are a handful of constants: encoded once (a body made of a message's text would not be). */
+  private static final Map<String, Outbound> ERRORS = new ConcurrentHashMap<>();
+  private static final int MAX_KNOWN_ERRORS = 64;
   private boolean waiting;
-  private boolean candleTurn;
 
   BridgeClient(Sink sink, String username, Context context, Counters counters, long now) {
     this.sink = sink;
@@ -82,67 +118,85 @@ final class BridgeClient {
     this.context = context;
     this.counters = counters;
     this.lastPing = now;
+    this.pending = new PendingMessages(counters);
   }
 
-  private record PendingCandle(Outbound message, long openTime, boolean closed) {}
+  /** The most messages a browser with {@code addresses} registrations can have waiting here. */
+  static int maxQueued(int addresses) {
+    return PendingMessages.max(addresses);
+  }
 
   /** Messages waiting here (not yet handed to the transport). */
   int queued() {
-    return queue.size() + (latestCandles == null ? 0 : latestCandles.size())
-        + (closedBefore == null ? 0 : closedBefore.size());
+    return pending.size();
   }
 
-  /**
-   * Queues a candle: a newer version of the same window replaces the waiting one; the close of a window stays
-   * until sent even when the next window's updates arrive (at most one older close per address).
-   */
-  void offerCandle(String address, Outbound message, long openTime, boolean isClosed) {
-    if (closed) {
-      return;
-    }
-    if (latestCandles == null) {
-      latestCandles = new LinkedHashMap<>();
-      closedBefore = new HashMap<>();
-    }
-    PendingCandle previous = latestCandles.get(address);
-    if (previous != null) {
-      if (previous.closed() && previous.openTime() < openTime) {
-        closedBefore.put(address, previous.message());
-      } else {
-        counters.conflatedCandle();
-      }
-    }
-    latestCandles.put(address, new PendingCandle(message, openTime, isClosed));
+  /** The bound it closed itself for ({@link Refusal#BRIDGE_QUEUE}), or null. */
+  Refusal refusal() {
+    return refusal;
   }
 
-  /** Queues a trade or another message; the caller flushes dirty clients at the end of its turn. */
+  /** Queues a message; the caller flushes dirty clients at the end of its turn. */
   void offer(Kind kind, String address, Outbound message) {
     if (closed) {
       return;
     }
-    if (kind == Kind.CANDLE) {
-      throw new IllegalArgumentException("candles go through offerCandle");
-    } else if (queue.size() >= MAX_QUEUED && kind == Kind.TRADE) {
-      if (missed == null) {
-        missed = new HashMap<>();
-      }
-      missed.merge(address, 1L, Long::sum);
-      counters.droppedTrade();
+    if (kind == Kind.TRADE) {
+      pending.trade(address, message);
+    } else if (kind == Kind.ALERT) {
+      offerUrgent(message);
     } else {
-      if (queue == EMPTY_QUEUE) {
-        queue = new ArrayDeque<>();
-      }
-      Long n = kind == Kind.TRADE && missed != null ? missed.remove(address) : null;
-      if (n != null) {
-        queue.add(missedNotice(address, n));
-      }
-      queue.add(message);
+      pending.latest(kind, address, message, 0, false);
     }
   }
 
-  /** Sends an error frame (vertx-eventbus.js calls the page's onerror). */
+  /**
+   * Queues a message of which only the newest per address counts; for the windowed kinds, {@code time} is its
+   * window's start and {@code isClosed} whether it ends that window: a newer version of the same window replaces
+   * the waiting one, the close of a window stays until sent even when the next window's updates arrive.
+   */
+  void offerLatest(Kind kind, String address, Outbound message, long time, boolean isClosed) {
+    if (!closed) {
+      pending.latest(kind, address, message, time, isClosed);
+    }
+  }
+
+  /** Queues a frame of the board: the frame itself while it is the only one waiting, else all merged by market. */
+  void offerBoard(BoardFrames frames, BoardFrames.Frame frame) {
+    if (!closed) {
+      pending.board(frames, frame);
+    }
+  }
+
+  private void offerUrgent(Outbound message) {
+    if (!pending.urgent(message)) {
+      refuse(Refusal.BRIDGE_QUEUE, Refusal.BRIDGE_QUEUE.label() + ": " + MAX_URGENT
+          + " alerts or error frames not read");
+    }
+  }
+
+  /** A new inbound frame is handled: it may earn one error frame. */
+  void startFrame() {
+    frameErred = false;
+  }
+
+  /**
+   * Sends an error frame (vertx-eventbus.js calls the page's onerror), the first of the inbound frame only: a
+   * frame of thousands of bad messages earns one.
+   */
   void error(String body) {
-    offer(Kind.OTHER, "", Outbound.of(new JsonObject().put("type", "err").put("body", body).encode()));
+    if (closed || frameErred) {
+      return;
+    }
+    frameErred = true;
+    Outbound known = ERRORS.get(body);
+    if (known == null) {
+      known = Outbound.of(new JsonObject().put("type", "err").put("body", body).encode());
+      if (ERRORS.size() < MAX_KNOWN_ERRORS) {
+        ERRORS.putIfAbsent(body, known);
+      }
+    }
+    offerUrgent(known);
   }
 
   /** Hands what is queued to the transport while it takes more. */
@@ -160,7 +214,7 @@ final class BridgeClient {
       Outbound[] batch = BATCH.get();
       int n = 0;
       Outbound next;
-      while (n < MAX_BATCH && (next = next()) != null) {
+      while (n < MAX_BATCH && (next = pending.poll()) != null) {
         batch[n++] = next;
       }
       if (n == 0) {
@@ -172,37 +226,21 @@ final class BridgeClient {
     }
   }
 
-  private Outbound next() {
-    boolean candles = latestCandles != null && !latestCandles.isEmpty();
-    boolean others = !queue.isEmpty();
-    if (candles && (!others || candleTurn)) {
-      candleTurn = false;
-      Iterator<Map.Entry<String, PendingCandle>> it = latestCandles.entrySet().iterator();
-      Map.Entry<String, PendingCandle> e = it.next();
-      Outbound older = closedBefore.remove(e.getKey());
-      if (older != null) {
-        return older;
-      }
-      it.remove();
-      return e.getValue().message();
+  /** Closes the browser for a bound it went over; the bridge, seeing it closed, lets go of it. */
+  void refuse(Refusal why, String reason) {
+    if (!closed) {
+      refusal = why;
+      close(CLOSE_REFUSED, reason);
     }
-    candleTurn = true;
-    return others ? queue.poll() : null;
   }
 
-  void close() {
+  void close(int code, String reason) {
+    if (closed) {
+      return;
+    }
     closed = true;
-    queue = EMPTY_QUEUE;
-    latestCandles = null;
-    closedBefore = null;
-    missed = null;
-    sink.close();
-  }
-
-  private static Outbound missedNotice(String address, long n) {
-    String symbol = address.substring(address.lastIndexOf('.') + 1);
-    return Outbound.of(new JsonObject().put("type", "rec").put("address", address)
-        .put("body", new JsonObject().put("symbol", symbol).put("missed", n)).encode());
+    pending.clear();
+    sink.close(code, reason);
   }
 
   /** A SockJS session: one message per write, at most {@link #MAX_IN_FLIGHT} not yet written out. */
@@ -248,8 +286,8 @@ final class BridgeClient {
     }
 
     @Override
-    public void close() {
-      socket.close();
+    public void close(int code, String reason) {
+      socket.close(code, reason); // SockJS's session transports only say "Go away!" (vertx-web 5.0.10)
     }
   }
 
@@ -258,10 +296,14 @@ final class BridgeClient {
    * encoded once for all browsers; Vert.x's write queue (bounded by the channel's high-water mark) pushes back.
    */
   static final class WebSocketSink implements Sink {
+    /** A browser that has not answered a close this long is cut off. */
+    static final long CLOSE_GRACE_MS = 5_000;
     private final ServerWebSocket ws;
+    private final Vertx vertx;
 
-    WebSocketSink(ServerWebSocket ws) {
+    WebSocketSink(ServerWebSocket ws, Vertx vertx) {
       this.ws = ws;
+      this.vertx = vertx;
     }
 
     @Override
@@ -301,12 +343,35 @@ final class BridgeClient {
       ws.writeTextMessage("h");
     }
 
+    /**
+     * SockJS's close frame, then the WebSocket's. A browser that does not read takes neither, and Vert.x closes
+     * the connection only once its close frame left: it would hold the socket and all written to it forever. So
+     * one whose write queue is full is cut off now, any other if it has not closed after {@link #CLOSE_GRACE_MS}.
+     */
     @Override
-    public void close() {
-      if (!ws.isClosed()) {
-        ws.writeTextMessage("c[3000,\"Go away!\"]").onComplete(ar -> ws.close());
+    public void close(int code, String reason) {
+      if (ws.isClosed()) {
+        return;
+      }
+      // never from inside the caller's turn: the close handler it triggers re-enters the bridge
+      if (ws.writeQueueFull()) {
+        vertx.runOnContext(v -> cut());
+        return;
+      }
+      ws.writeTextMessage("c" + new JsonArray().add(code).add(reason).encode());
+      ws.close((short) code, reason);
+      vertx.setTimer(CLOSE_GRACE_MS, t -> cut());
+    }
+
+    private void cut() {
+      if (ws.isClosed()) {
+        return;
+      }
+      if (ws instanceof WebSocketInternal internal) {
+        internal.channelHandlerContext().close();
+      } else {
+        ws.close();
       }
     }
   }
 }
-

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class HttpShared {
   private final LoginThrottle throttle = new LoginThrottle();
+  /** Bridge sockets per login and per user, counted over the node's event loops. */
+  private final BridgeSockets bridgeSockets = new BridgeSockets();
   private final CarriedSymbols carried = new CarriedSymbols();
   private final List<MarketBridge> bridges = new CopyOnWriteArrayList<>();
   private final AtomicBoolean listening = new AtomicBoolean();
@@ -54,6 +56,10 @@ public final class HttpShared {
 
   IndicatorQuota indicatorQuota() {
     return indicatorQuota;
+  }
+
+  BridgeSockets bridgeSockets() {
+    return bridgeSockets;
   }
 
   void add(MarketBridge bridge) {

@@ -74,7 +74,7 @@ public final class HttpVerticle extends VerticleBase {
     vertx.eventBus().<JsonArray>consumer(Addresses.SYMBOLS_CHANGED, m -> carry.accept(m.body()));
     vertx.eventBus().<JsonArray>request(Addresses.SYMBOLS_CARRIED, null)
         .onSuccess(m -> carry.accept(m.body())); // added before this node started; none on failure
-    bridge = new MarketBridge(vertx, config, registry, carried, shared.indicatorQuota());
+    bridge = new MarketBridge(vertx, config, registry, shared);
     bridge.start(context);
     shared.add(bridge);
     ConnectionGuard guard = new ConnectionGuard(vertx, config.limits(), registry, shared.connections());
@@ -193,7 +193,10 @@ public final class HttpVerticle extends VerticleBase {
     }
   }
 
-  /** SockJS's WebSocket transport, served by the bridge itself (the other transports go through SockJS). */
+  /**
+   * SockJS's WebSocket transport, served by the bridge itself (the other transports go through SockJS); one
+   * beyond the caps on sockets per login or per user is answered 429 naming the cap, before any upgrade.
+   */
   private void handleBridgeWebSocket(RoutingContext ctx) {
     String username = AuthRoutes.username(ctx);
     if (!ctx.request().canUpgradeToWebSocket()) {
@@ -201,7 +204,16 @@ public final class HttpVerticle extends VerticleBase {
     } else if (ctx.pathParam("server").contains(".") || ctx.pathParam("session").contains(".")) {
       ctx.fail(404);
     } else {
-      ctx.request().toWebSocket().onSuccess(ws -> bridge.handleWebSocket(ws, username)).onFailure(ctx::fail);
+      BridgeSockets.Place place = shared.bridgeSockets().open(ctx.session().id(), username, config.limits());
+      if (place.refused() != null) {
+        place.refused().count(registry);
+        ctx.fail(ApiError.tooManyRequests(place.reason(), 0));
+        return;
+      }
+      ctx.request().toWebSocket().onSuccess(ws -> bridge.handleWebSocket(ws, username, place)).onFailure(e -> {
+        place.release();
+        ctx.fail(e);
+      });
     }
   }
 

@@ -2,6 +2,7 @@ package io.candlebus.web;
 
 import io.candlebus.Addresses;
 import io.candlebus.config.CandlebusConfig;
+import io.candlebus.config.LimitSettings;
 import io.candlebus.domain.Interval;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,13 +12,16 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -44,6 +48,8 @@ final class MarketBridge {
   static final int MAX_REGISTRATIONS = 1_000;
   static final int MAX_ADDRESS_LENGTH = 200;
   static final long QUEUED_GAUGE_MS = 1_000;
+  /** Garbage frames (not JSON, no type or address, an unknown type) a socket may send before it is closed. */
+  static final int MAX_GARBAGE_FRAMES = 3;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final Vertx vertx;
@@ -56,8 +62,12 @@ final class MarketBridge {
   private final List<BridgeClient> dirty = new ArrayList<>();
   private boolean flushScheduled;
   private final BridgeClient.Counters counters;
-  private final IndicatorQuota indicatorQuota;
   private final MeterRegistry registry;
+  private final IndicatorQuota indicatorQuota;
+  private final BridgeSockets bridgeSockets;
+  private final LimitSettings limits;
+  /** The board's frames and every market's newest entry, for browsers too slow for each frame. */
+  private final BoardFrames board = new BoardFrames();
   private Context context;
   private Thread thread;
   /** Read by the metrics scrape on another thread. */
@@ -66,12 +76,14 @@ final class MarketBridge {
 
   private record Fanout(MessageConsumer<Object> consumer, BridgeClient.Kind kind, Set<BridgeClient> clients) {}
 
-  MarketBridge(Vertx vertx, CandlebusConfig config, MeterRegistry registry, CarriedSymbols carried,
-      IndicatorQuota indicatorQuota) {
+  /** {@code shared}: the node's carried symbols and the counts its caps apply to. */
+  MarketBridge(Vertx vertx, CandlebusConfig config, MeterRegistry registry, HttpShared shared) {
     this.vertx = vertx;
-    this.carried = carried;
-    this.indicatorQuota = indicatorQuota;
+    this.carried = shared.carried();
     this.registry = registry;
+    this.indicatorQuota = shared.indicatorQuota();
+    this.bridgeSockets = shared.bridgeSockets();
+    this.limits = config.limits();
     this.intervals = config.intervals();
     allowedMarketAddresses.add(Addresses.MARKET_STATUS);
     if (config.tickers().enabled()) {
@@ -81,6 +93,12 @@ final class MarketBridge {
     Counter delivered = registry.counter("candlebus_bridge_messages_total");
     Counter dropped = registry.counter("candlebus_bridge_dropped_trades_total");
     Counter conflated = registry.counter("candlebus_bridge_conflated_candles_total");
+    Map<BridgeClient.Kind, Counter> conflatedOther = new EnumMap<>(BridgeClient.Kind.class);
+    for (BridgeClient.Kind k : List.of(BridgeClient.Kind.INDICATOR, BridgeClient.Kind.DEPTH,
+        BridgeClient.Kind.STATUS, BridgeClient.Kind.TICKER)) {
+      conflatedOther.put(k, registry.counter("candlebus_bridge_conflated_total", "kind",
+          k.name().toLowerCase(Locale.ROOT)));
+    }
     this.counters = new BridgeClient.Counters() {
       @Override
       public void delivered(int n) {
@@ -93,8 +111,8 @@ final class MarketBridge {
       }
 
       @Override
-      public void conflatedCandle() {
-        conflated.increment();
+      public void conflated(BridgeClient.Kind kind) {
+        (kind == BridgeClient.Kind.CANDLE ? conflated : conflatedOther.get(kind)).increment();
       }
     };
   }
@@ -134,7 +152,11 @@ final class MarketBridge {
     sockets = clients.size();
   }
 
-  /** A SockJS session (any transport but WebSocket), on its transport context; the gate checked the session. */
+  /**
+   * A SockJS session (any transport but WebSocket), on its transport context; the gate checked the session. One
+   * beyond the caps on sockets is told why in an {@code err} frame (SockJS's session transports close with
+   * "Go away!" whatever the reason), then closed.
+   */
   void handleSocket(SockJSSocket socket) {
     Session session = socket.webSession();
     String username = session == null ? null : session.get(AuthRoutes.USER);
@@ -142,9 +164,18 @@ final class MarketBridge {
       socket.close(3000, "not_logged_in");
       return;
     }
+    BridgeSockets.Place place = bridgeSockets.open(session.id(), username, limits);
+    if (place.refused() != null) {
+      place.refused().count(registry);
+      socket.write(new JsonObject().put("type", "err").put("body", place.reason()).encode())
+          .onComplete(ar -> socket.close(BridgeClient.CLOSE_REFUSED, place.reason()));
+      return;
+    }
     BridgeClient client = new BridgeClient(new BridgeClient.SessionSink(socket, context), username, context,
         counters, System.currentTimeMillis());
-    socket.handler(data -> onBridge(() -> handleData(client, data.toString())));
+    client.place = place;
+    // SockJS hands its messages one by one: each is a frame here
+    socket.handler(data -> onBridge(() -> handleFrame(client, data.toString())));
     socket.endHandler(v -> onBridge(() -> handleClose(client)));
     socket.exceptionHandler(e -> onBridge(() -> handleClose(client)));
     onBridge(() -> added(client, false));
@@ -155,9 +186,10 @@ final class MarketBridge {
    * logged-in user: {@code o} on open, {@code a[...]} frames, {@code h} heartbeats; the browser sends JSON arrays
    * of messages.
    */
-  void handleWebSocket(ServerWebSocket ws, String username) {
-    BridgeClient client = new BridgeClient(new BridgeClient.WebSocketSink(ws), username, context, counters,
+  void handleWebSocket(ServerWebSocket ws, String username, BridgeSockets.Place place) {
+    BridgeClient client = new BridgeClient(new BridgeClient.WebSocketSink(ws, vertx), username, context, counters,
         System.currentTimeMillis());
+    client.place = place;
     ws.textMessageHandler(text -> onBridge(() -> handleSockJsFrame(client, text)));
     ws.closeHandler(v -> onBridge(() -> handleClose(client)));
     ws.exceptionHandler(e -> onBridge(() -> handleClose(client)));
@@ -166,30 +198,59 @@ final class MarketBridge {
   }
 
   private void handleSockJsFrame(BridgeClient c, String text) {
-    if (text.isEmpty() || text.equals("[]")) {
+    if (c.closed || text.isEmpty() || text.equals("[]")) {
       return;
     }
+    Object parsed;
     try {
-      Object parsed = io.vertx.core.json.Json.decodeValue(text);
-      if (parsed instanceof String one) {
-        handleData(c, one);
-      } else if (parsed instanceof io.vertx.core.json.JsonArray many) {
-        for (Object m : many) {
-          handleData(c, String.valueOf(m));
-        }
-      } else {
-        throw new DecodeException("not a SockJS frame");
-      }
+      parsed = io.vertx.core.json.Json.decodeValue(text);
     } catch (DecodeException e) {
+      parsed = null;
+    }
+    if (parsed instanceof String one) {
+      handleFrame(c, one);
+    } else if (parsed instanceof io.vertx.core.json.JsonArray many) {
+      c.startFrame();
+      for (int i = 0; i < many.size() && !c.closed; i++) {
+        if (!handleData(c, String.valueOf(many.getValue(i)))) {
+          garbage(c); // and the rest of the frame is not read: a page sends none
+          return;
+        }
+      }
+    } else {
       // as SockJS does: a broken frame ends the connection
-      c.sink.close();
-      handleClose(c);
+      refuse(c, Refusal.BRIDGE_GARBAGE, "not a SockJS frame");
     }
   }
 
-  private void handleData(BridgeClient c, String data) {
+  /** One message as a frame of its own. */
+  private void handleFrame(BridgeClient c, String data) {
+    c.startFrame();
+    if (!handleData(c, data)) {
+      garbage(c);
+    }
+  }
+
+  /** A frame of garbage: answered once (its first error), and one too many closes the socket. */
+  private void garbage(BridgeClient c) {
+    if (++c.garbageFrames >= MAX_GARBAGE_FRAMES) {
+      refuse(c, Refusal.BRIDGE_GARBAGE, c.garbageFrames + " frames that are not the bridge's protocol");
+    }
+  }
+
+  private void refuse(BridgeClient c, Refusal why, String detail) {
+    log.debug("bridge: closing the socket of {}: {}", c.username, detail);
+    c.refuse(why, why.label() + ": " + detail);
+    handleClose(c);
+  }
+
+  /**
+   * Handles one message, its errors answered once per frame; false when it is not the bridge's protocol at all
+   * (not JSON, no type, no address, an unknown type): a page never sends that. A refused register is not garbage.
+   */
+  private boolean handleData(BridgeClient c, String data) {
     if (c.closed) {
-      return;
+      return true;
     }
     JsonObject msg;
     try {
@@ -197,18 +258,21 @@ final class MarketBridge {
     } catch (DecodeException | ClassCastException e) {
       c.error("invalid_json");
       markDirty(c);
-      return;
+      return false;
     }
     String type = msg.getString("type", null);
     String address = msg.getValue("address") instanceof String a ? a : null;
     c.lastPing = System.currentTimeMillis();
     if ("ping".equals(type)) {
-      return;
+      return true;
     }
+    boolean garbage = false;
     if (type == null) {
       c.error("missing_type");
+      garbage = true;
     } else if (address == null) {
       c.error("missing_address");
+      garbage = true;
     } else if ("register".equals(type)) {
       register(c, address);
     } else if ("unregister".equals(type)) {
@@ -217,8 +281,10 @@ final class MarketBridge {
       c.error("access_denied"); // browsers may listen, never talk to the bus
     } else {
       c.error("invalid_type");
+      garbage = true;
     }
     markDirty(c);
+    return !garbage;
   }
 
   /** Flushes every client that got messages, once per turn of the bridge's event loop. */
@@ -236,7 +302,11 @@ final class MarketBridge {
   private void flushDirty() {
     flushScheduled = false;
     for (BridgeClient c : dirty) {
-      c.flush();
+      if (c.closed) {
+        handleClose(c); // it closed itself for its bound, in a fanout: let go of it now
+      } else {
+        c.flush();
+      }
     }
     dirty.clear();
   }
@@ -283,24 +353,33 @@ final class MarketBridge {
   }
 
   private Fanout subscribe(String address) {
-    BridgeClient.Kind kind = address.startsWith(Addresses.MARKET_TRADE_PREFIX) ? BridgeClient.Kind.TRADE
-        : address.startsWith(Addresses.MARKET_CANDLE_PREFIX) ? BridgeClient.Kind.CANDLE : BridgeClient.Kind.OTHER;
+    BridgeClient.Kind kind = BridgeClient.Kind.of(address);
     Set<BridgeClient> members = new HashSet<>();
     // created on the bridge's context, so its messages arrive there too
     MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, m -> {
       if (members.isEmpty()) {
         return;
       }
+      if (kind == BridgeClient.Kind.TICKER && m.body() instanceof JsonArray changed) {
+        BoardFrames.Frame frame = board.add(changed);
+        for (BridgeClient member : members) {
+          member.offerBoard(board, frame);
+          markDirty(member);
+        }
+        return;
+      }
       Outbound frame = Outbound.of(new JsonObject().put("type", "rec").put("address", address)
           .put("body", m.body()).encode());
-      boolean candle = kind == BridgeClient.Kind.CANDLE && m.body() instanceof JsonObject;
-      long openTime = candle ? ((JsonObject) m.body()).getLong("openTime", 0L) : 0;
-      boolean isClosed = candle && ((JsonObject) m.body()).getBoolean("closed", false);
+      // a candle's window starts at openTime, an indicator value's at time
+      boolean windowed = kind.windowed() && m.body() instanceof JsonObject;
+      long time = windowed ? ((JsonObject) m.body()).getLong(kind == BridgeClient.Kind.CANDLE ? "openTime" : "time",
+          0L) : 0;
+      boolean isClosed = windowed && ((JsonObject) m.body()).getBoolean("closed", false);
       for (BridgeClient member : members) {
-        if (candle) {
-          member.offerCandle(address, frame, openTime, isClosed);
+        if (windowed) {
+          member.offerLatest(kind, address, frame, time, isClosed);
         } else {
-          member.offer(kind == BridgeClient.Kind.CANDLE ? BridgeClient.Kind.OTHER : kind, address, frame);
+          member.offer(kind, address, frame);
         }
         markDirty(member);
       }
@@ -327,16 +406,19 @@ final class MarketBridge {
     }
   }
 
+  /** Lets go of a socket, once: the browser closed it, stopped pinging, or it closed itself for a bound. */
   private void handleClose(BridgeClient c) {
-    if (c.closed) {
+    if (!clients.remove(c)) {
       return;
     }
     c.registrations.forEach(a -> leave(c, a));
     c.registrations.clear();
-    c.close();
-    clients.remove(c);
-    webSockets.remove(c);
-    dirty.remove(c);
+    c.close(BridgeClient.CLOSE_GO_AWAY, "Go away!");
+    c.place.release();
+    if (c.refusal() != null) {
+      c.refusal().count(registry);
+    }
+    webSockets.remove(c); // left in dirty: flushing a closed client does nothing
     sockets = clients.size();
   }
 

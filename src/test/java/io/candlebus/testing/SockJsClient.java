@@ -69,7 +69,7 @@ public final class SockJsClient {
         }
       });
       return c;
-    });
+    }).onFailure(e -> c.client.close()); // refused (a 429...): nothing left open
   }
 
   private void onFrame(String frame) {
@@ -124,6 +124,15 @@ public final class SockJsClient {
 
   public Future<Void> writeRaw(String text) {
     return ws.writeTextMessage(text);
+  }
+
+  /** Whether what this client wrote waits in its queue (the server reads slower than it writes). */
+  public boolean writeQueueFull() {
+    try {
+      return ws.writeQueueFull();
+    } catch (IllegalStateException closedMeanwhile) {
+      return false; // a write fails then
+    }
   }
 
   /** Stops reading from the socket: the server's writes back up. */
