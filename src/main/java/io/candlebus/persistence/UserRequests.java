@@ -117,7 +117,7 @@ final class UserRequests {
       if (err instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
         // a value PostgreSQL cannot hold (a NUL in text, say) that got past the web side's checks: the request's fault
         LOG.warn("{} refused by PostgreSQL: {}", msg.address(), err.getMessage());
-        msg.fail(PersistenceVerticle.BAD_REQUEST, "a value could not be stored: " + pg.getErrorMessage());
+        msg.fail(PersistenceVerticle.BAD_REQUEST, "a value PostgreSQL cannot hold: " + pg.getErrorMessage());
         return;
       }
       LOG.warn("{} failed: {}", msg.address(), err.toString());

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * added at run time too, and intervals), {@code market.status}, {@code market.depth.<S>}, {@code market.ticker} and
  * their own {@code alerts.<username>}, and {@code market.indicator.<S>.<i>.<name>:<params>} (the first browser
  * on one makes the node compute it, the last one leaving stops it: {@link IndicatorFeedVerticle}). Each address
- * has one event-bus consumer on this node however many browsers registered it; its messages are encoded once and queued per
- * browser in a {@link BridgeClient}. There is one bridge per instance of {@link HttpVerticle}, confined to that
+ * has one event-bus consumer on this node however many browsers registered it; its messages are encoded once and
+ * queued per browser in a {@link BridgeClient}. There is one bridge per instance of {@link HttpVerticle}, confined to that
  * instance's event loop: the WebSockets its server accepted are served on the same thread with no task hop per
  * message (a profile at 1 000 clients found a fifth of the CPU in such hops); a SockJS session of another
  * transport may call from another instance's loop and is moved here.
