@@ -70,26 +70,18 @@ public final class UserInput {
   }
 
   /**
-   * Whether {@code s} is {@code -?digits(.digits)?} with at most {@link #MAX_INTEGER_DIGITS} before the point and
-   * {@link #MAX_SCALE} after, in ASCII: looked at one character at a time, at most the bound's number of them.
+   * Whether {@code s} is a plain decimal ({@link Decimals#isPlain}, Binance's own shape) with at most
+   * {@link #MAX_INTEGER_DIGITS} digits before the point and {@link #MAX_SCALE} after: a longer one is refused by
+   * its length, before a character is looked at.
    */
   static boolean isBoundedDecimal(String s) {
-    int n = s.length();
-    int from = n > 0 && s.charAt(0) == '-' ? 1 : 0;
-    if (n == from || n > from + MAX_INTEGER_DIGITS + 1 + MAX_SCALE) {
+    if (s.length() > 1 + MAX_INTEGER_DIGITS + 1 + MAX_SCALE || !Decimals.isPlain(s)) {
       return false;
     }
-    int point = -1;
-    for (int i = from; i < n; i++) {
-      char c = s.charAt(i);
-      if (c == '.' && point < 0 && i > from && i < n - 1) {
-        point = i;
-      } else if (c < '0' || c > '9') {
-        return false;
-      }
-    }
-    int integerDigits = (point < 0 ? n : point) - from;
-    int scale = point < 0 ? 0 : n - point - 1;
+    int from = s.charAt(0) == '-' ? 1 : 0;
+    int point = s.indexOf('.');
+    int integerDigits = (point < 0 ? s.length() : point) - from;
+    int scale = point < 0 ? 0 : s.length() - point - 1;
     return integerDigits <= MAX_INTEGER_DIGITS && scale <= MAX_SCALE;
   }
 
