@@ -2,6 +2,7 @@ package io.candlebus.testing;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -55,14 +56,17 @@ public final class SockJsClient {
     if (sessionCookie != null) {
       options.addHeader("Cookie", "candlebus.session=" + sessionCookie);
     }
-    return c.client.connect(options).map(ws -> {
-      c.ws = ws;
-      ws.textMessageHandler(c::onFrame);
-      ws.closeHandler(v -> {
-        c.closed = true;
-        c.closeStatus = ws.closeStatusCode();
-        vertx.cancelTimer(c.pinger);
-      });
+    // handlers set before the handshake: the server writes "o" at once, and a frame that came before a handler
+    // set once the connect future completed (on another thread) would be lost
+    ClientWebSocket ws = c.client.webSocket();
+    ws.textMessageHandler(c::onFrame);
+    ws.closeHandler(v -> {
+      c.closed = true;
+      c.closeStatus = ws.closeStatusCode();
+      vertx.cancelTimer(c.pinger);
+    });
+    return ws.connect(options).map(connected -> {
+      c.ws = connected;
       c.pinger = vertx.setPeriodic(PING_INTERVAL_MS, id -> {
         if (!c.closed) {
           c.send(new JsonObject().put("type", "ping"));
